@@ -1,0 +1,149 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Mod, Substr
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from publishing.models import Publishable, PublishableQuerySet
+
+from .validators import validate_orcid, validate_photo
+
+
+def orcid_is_valid_condition(field: str = "orcid"):
+    """A database expression that is true when the ORCID iD's check character is right.
+
+    ORCID uses ISO 7064 MOD 11-2 over its first 15 digits: sum(d_i * 2^(15 - i)) mod 11.
+    """
+    digit_positions = [p for p in range(1, 19) if p % 5 != 0][:15]  # skip the hyphens
+    total = Value(0)
+    for index, position in enumerate(digit_positions):
+        digit = Cast(Substr(field, position, 1), models.IntegerField())
+        total = total + digit * Value(2 ** (15 - index))
+    # SQLite's MOD returns a real number; cast so "7.0" compares as "7".
+    result = Cast(Mod(Value(12) - Mod(total, Value(11)), Value(11)), models.IntegerField())
+    check = Substr(field, 19, 1)
+    return (Q(Exact(result, Value(10))) & Q(Exact(check, Value("X")))) | Q(
+        Exact(Cast(result, models.CharField(max_length=2)), check)
+    )
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    # Never trust the uploaded name: keep only a lower-case extension of a known image type.
+    suffix = PurePosixPath(filename).suffix.lower()
+    if suffix not in {".jpg", ".jpeg", ".png", ".webp"}:
+        suffix = ".jpg"
+    return f"people/{uuid.uuid4().hex}{suffix}"
+
+
+class PersonQuerySet(PublishableQuerySet):
+    def alphabetical(self):
+        return self.order_by("family_name", "given_name")
+
+
+class Person(Publishable):
+    class RoleKind(models.TextChoices):
+        FACULTY = "faculty", "Faculty"
+        VISITING = "visiting", "Visiting"
+        ASSOCIATE = "associate", "Associate"
+        EXTERNAL = "external", "External"
+
+    honorific = models.CharField(
+        max_length=40, blank=True, help_text="Optional, e.g. Professor, Dr. Shown before the name."
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100, help_text="Used to sort the people directory A to Z.")
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the profile's web address.")
+    job_title = models.CharField(
+        max_length=200, blank=True, help_text="Optional, e.g. Senior Fellow or Visiting Professor."
+    )
+    role_kind = models.CharField(
+        "role", max_length=20, choices=RoleKind.choices, default=RoleKind.FACULTY, db_index=True
+    )
+    affiliation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="Optional. The person's home organisation when it is not the centre, e.g. Harvard University.",
+    )
+    biography = models.TextField(blank=True)
+    expertise = models.ManyToManyField(
+        "topics.Topic",
+        blank=True,
+        related_name="experts",
+        help_text="Topics this person is known for.",
+    )
+    photo = models.ImageField(
+        upload_to=photo_upload_to,
+        blank=True,
+        validators=[validate_photo],
+        help_text="Optional. A JPEG, PNG or WebP image of at most 5 MB.",
+    )
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=200,
+        blank=True,
+        help_text="Describe the photo for people who cannot see it, e.g. 'Belinda Weir smiling'.",
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text="Optional, e.g. +44 121 414 0000.")
+    orcid = models.CharField(
+        "ORCID iD",
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text="Optional. Sixteen characters in four groups, e.g. 0000-0002-1825-0097.",
+    )
+    profile_url = models.URLField(
+        "profile link",
+        blank=True,
+        help_text="Optional. An external profile, e.g. on the university site.",
+    )
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(orcid="")
+                | (Q(orcid__regex=r"^\d{4}-\d{4}-\d{4}-\d{3}[0-9X]$") & orcid_is_valid_condition()),
+                name="person_orcid_valid",
+                violation_error_message="Enter a valid ORCID iD.",
+            ),
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""),
+                name="person_photo_has_alt_text",
+                violation_error_message="A photo needs a description for people who cannot see it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("faculty:detail", kwargs={"slug": self.slug})
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+    @property
+    def orcid_url(self) -> str:
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""

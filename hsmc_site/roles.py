@@ -1,0 +1,12 @@
+"""Staff roles: which apps' records each permission group may edit."""
+
+CONTENT_EDITORS = "Content editors"
+ENQUIRY_HANDLERS = "Enquiry handlers"
+
+# Every catalogue record, but no users, groups or enquiries.
+CONTENT_APPS = ("organisations", "topics", "faculty", "workstreams", "programmes", "research")
+
+ENQUIRY_PERMISSIONS = (
+    ("contacts", "view_enquiry"),
+    ("contacts", "change_enquiry"),
+)

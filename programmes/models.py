@@ -1,0 +1,352 @@
+import datetime
+
+from django.db import models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from publishing.models import Publishable, PublishableQuerySet
+
+from .availability import RANKS, Availability, intake_rank, state_from_rank, today
+
+
+class Audience(models.Model):
+    """Who a programme is for, e.g. Doctors, Senior leaders, Medical students."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first in filters.")
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "audience"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('programmes:list')}?audience={self.slug}"
+
+
+class ProgrammeQuerySet(PublishableQuerySet):
+    def with_availability(self, on: datetime.date | None = None):
+        """Annotate availability, next start date and next application deadline."""
+        on = on or today()
+        intakes = Intake.objects.filter(programme=OuterRef("pk"))
+        upcoming = intakes.exclude(status=Intake.Status.CANCELLED)
+        best_rank = Coalesce(
+            Subquery(intakes.annotate(rank=intake_rank(on)).order_by("rank").values("rank")[:1]),
+            Value(RANKS[Availability.DATES_TBC]),
+        )
+        return self.annotate(
+            availability_rank=best_rank,
+            availability=state_from_rank(F("availability_rank")),
+            next_start_date=Subquery(
+                upcoming.filter(start_date__gte=on).order_by("start_date").values("start_date")[:1]
+            ),
+            next_deadline=Subquery(
+                upcoming.filter(application_deadline__gte=on)
+                .order_by("application_deadline")
+                .values("application_deadline")[:1]
+            ),
+        )
+
+    def with_duration_days(self):
+        """Approximate length in days, so durations in different units compare and band."""
+        unit = Programme.DurationUnit
+        return self.annotate(
+            duration_days=Case(
+                When(duration_unit=unit.HOURS, then=Value(1)),
+                When(duration_unit=unit.DAYS, then=F("duration_value")),
+                When(duration_unit=unit.WEEKS, then=F("duration_value") * 7),
+                When(duration_unit=unit.MONTHS, then=F("duration_value") * 30),
+                When(duration_unit=unit.YEARS, then=F("duration_value") * 365),
+                default=Value(None),
+                output_field=models.IntegerField(),
+            )
+        )
+
+    def for_cards(self):
+        """Everything a programme card shows, in a fixed number of queries."""
+        return self.with_availability().prefetch_related(
+            models.Prefetch(
+                "partnerships",
+                queryset=ProgrammePartner.objects.select_related("organisation"),
+            ),
+        )
+
+
+class Programme(Publishable):
+    class Kind(models.TextChoices):
+        TAUGHT_MASTERS = "taught_masters", "Taught Masters programme"
+        NATIONAL_PARTNERSHIP = "national_partnership", "National partnership programme"
+        COMMISSIONED = "commissioned", "Commissioned programme"
+        OPEN = "open", "Open programme"
+        INTERCALATED = "intercalated", "Intercalated degree"
+        SHORT_COURSE = "short_course", "Short course"
+        EVALUATION = "evaluation", "Commissioned evaluation"
+
+    class Level(models.TextChoices):
+        UNDERGRADUATE = "undergraduate", "Undergraduate"
+        POSTGRADUATE = "postgraduate", "Postgraduate"
+        EXECUTIVE = "executive", "Senior and executive"
+        PROFESSIONAL = "professional", "Professional development"
+
+    class StudyMode(models.TextChoices):
+        FULL_TIME = "full_time", "Full-time"
+        PART_TIME = "part_time", "Part-time"
+        FLEXIBLE = "flexible", "Flexible"
+
+    class AttendanceMode(models.TextChoices):
+        CAMPUS = "campus", "On campus"
+        BLENDED = "blended", "Blended"
+        ONLINE = "online", "Online"
+        WORK_BASED = "work_based", "Work-based"
+
+    class DurationUnit(models.TextChoices):
+        HOURS = "hours", "hours"
+        DAYS = "days", "days"
+        WEEKS = "weeks", "weeks"
+        MONTHS = "months", "months"
+        YEARS = "years", "years"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the page's web address.")
+    summary = models.CharField(
+        max_length=160,
+        help_text="At most 160 characters. Shown on cards, in search results and as the page description.",
+    )
+    overview = models.TextField(blank=True, help_text="What the programme is and why it matters.")
+    who_for = models.TextField("who it is for", blank=True, help_text="The people this programme is designed for.")
+    outcomes = models.TextField(
+        "outcomes and impact",
+        blank=True,
+        help_text="What participants gain and the difference it makes.",
+    )
+    structure = models.TextField(blank=True, help_text="How the programme is organised: modules, sessions, projects.")
+    kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
+    qualification = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="Optional, e.g. MSc Health Services Management. Leave empty if none.",
+    )
+    level = models.CharField(max_length=20, choices=Level.choices, blank=True, db_index=True)
+    study_mode = models.CharField(max_length=20, choices=StudyMode.choices, blank=True, db_index=True)
+    attendance_mode = models.CharField(max_length=20, choices=AttendanceMode.choices, blank=True)
+    duration_value = models.PositiveSmallIntegerField(
+        "duration",
+        null=True,
+        blank=True,
+        help_text="Optional. A number, e.g. 12, read with the unit.",
+    )
+    duration_unit = models.CharField(max_length=10, choices=DurationUnit.choices, blank=True)
+    location = models.CharField(max_length=200, blank=True, help_text="Optional, e.g. Birmingham or Online.")
+    cohort_size = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Optional. Typical number of participants in a cohort."
+    )
+    fees_and_funding = models.TextField(
+        blank=True, help_text="Optional. Costs, and who pays (e.g. funded by the commissioner)."
+    )
+    running_since = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Optional. The year the programme first ran, e.g. 2014."
+    )
+    apply_url = models.URLField("apply link", blank=True, help_text="Optional. Where learners apply.")
+    audiences = models.ManyToManyField(Audience, blank=True, related_name="programmes")
+    partners = models.ManyToManyField(
+        "organisations.Organisation",
+        through="ProgrammePartner",
+        blank=True,
+        related_name="programmes",
+    )
+    leads = models.ManyToManyField("faculty.Person", through="ProgrammeLead", blank=True, related_name="programmes_led")
+    work_streams = models.ManyToManyField("workstreams.WorkStream", blank=True, related_name="programmes")
+    topics = models.ManyToManyField("topics.Topic", blank=True, related_name="programmes")
+    related_programmes = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        help_text="Similar programmes a learner may also consider.",
+    )
+    progression_to = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="progression_from",
+        verbose_name="follow-on programmes",
+        help_text="Programmes a learner can move on to after this one.",
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[audiences, work_streams, topics])
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "programme"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(running_since__isnull=True) | Q(running_since__gte=1900, running_since__lte=2100),
+                name="programme_running_since_plausible",
+                violation_error_message="Running since must be a year such as 2014.",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_value__isnull=True) | ~Q(duration_unit=""),
+                name="programme_duration_has_unit",
+                violation_error_message="Choose a unit for the duration.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:detail", kwargs={"slug": self.slug})
+
+    @property
+    def duration_display(self) -> str:
+        if not self.duration_value or not self.duration_unit:
+            return ""
+        unit = self.duration_unit[:-1] if self.duration_value == 1 else self.duration_unit
+        return f"{self.duration_value} {unit}"
+
+    def organisations_with_role(self, role: str):
+        # Read from the prefetched partnerships when present, so cards cost no extra queries.
+        return [p.organisation for p in self.partnerships.all() if p.role == role]
+
+    @property
+    def delivery_partners(self):
+        return self.organisations_with_role(ProgrammePartner.Role.DELIVERY_PARTNER)
+
+    @property
+    def commissioners(self):
+        return self.organisations_with_role(ProgrammePartner.Role.COMMISSIONER)
+
+    @property
+    def availability_label(self) -> str:
+        return Availability(self.availability).label
+
+
+class ProgrammePartner(models.Model):
+    class Role(models.TextChoices):
+        DELIVERY_PARTNER = "partner", "Delivery partner"
+        COMMISSIONER = "commissioner", "Commissioner"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="programme_partnerships",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.DELIVERY_PARTNER)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "partner or commissioner"
+        verbose_name_plural = "partners and commissioners"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "organisation", "role"], name="unique_programme_partner_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class ProgrammeLead(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="lead_roles")
+    person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="programme_lead_roles")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "programme lead"
+        constraints = [models.UniqueConstraint(fields=["programme", "person"], name="unique_programme_lead")]
+
+    def __str__(self) -> str:
+        return f"{self.person} leads {self.programme}"
+
+
+class IntakeQuerySet(models.QuerySet):
+    def with_availability(self, on: datetime.date | None = None):
+        rank = intake_rank(on or today())
+        return self.annotate(availability_rank=rank, availability=state_from_rank(rank))
+
+    def published(self):
+        return self.filter(programme__in=Programme.objects.published())
+
+
+class Intake(models.Model):
+    """One run of a programme: its dates, application window and places."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        FULL = "full", "Full"
+        CANCELLED = "cancelled", "Cancelled"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="intakes")
+    label = models.CharField(max_length=100, blank=True, help_text="Optional, e.g. 'Cohort 12' or 'Spring 2027'.")
+    start_date = models.DateField(null=True, blank=True, help_text="Leave empty if the dates are not yet known.")
+    end_date = models.DateField(null=True, blank=True)
+    applications_open = models.DateField(
+        null=True, blank=True, help_text="Optional. The first day applications are accepted."
+    )
+    application_deadline = models.DateField(
+        null=True, blank=True, help_text="Optional. The last day applications are accepted."
+    )
+    places = models.PositiveIntegerField(null=True, blank=True, help_text="Optional. Places available.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    dates_to_be_confirmed = models.BooleanField(default=False, help_text="Tick if the dates shown are provisional.")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Optional. Where it differs from the programme's."
+    )
+    cost = models.CharField(max_length=200, blank=True, help_text="Optional, e.g. £2,500 or Funded by HEEWM.")
+
+    objects = IntakeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("start_date").asc(nulls_last=True), "pk"]
+        verbose_name = "intake"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="intake_ends_after_start",
+                violation_error_message="An intake cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(application_deadline__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(application_deadline__lte=F("start_date")),
+                name="intake_deadline_before_start",
+                violation_error_message="The application deadline cannot fall after the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(applications_open__isnull=True)
+                | Q(application_deadline__isnull=True)
+                | Q(applications_open__lte=F("application_deadline")),
+                name="intake_applications_open_before_deadline",
+                violation_error_message="Applications must open on or before the deadline.",
+            ),
+            models.CheckConstraint(
+                condition=Q(applications_open__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(applications_open__lte=F("start_date")),
+                name="intake_applications_open_before_start",
+                violation_error_message="Applications must open on or before the start date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = self.start_date.strftime("%-d %B %Y") if self.start_date else "dates to be confirmed"
+        return f"{self.programme}: {self.label or when}"
+
+    def get_absolute_url(self) -> str:
+        return self.programme.get_absolute_url()
+
+    @property
+    def availability_label(self) -> str:
+        return Availability(self.availability).label

@@ -1,0 +1,194 @@
+import datetime
+
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from publishing.models import Publishable, PublishableQuerySet
+
+
+class ProjectStatus(models.TextChoices):
+    CURRENT = "current", "Current"
+    COMPLETED = "completed", "Completed"
+
+
+class ResearchProjectQuerySet(PublishableQuerySet):
+    def with_status(self, on: datetime.date | None = None):
+        """Completed once the end date has passed; current otherwise."""
+        on = on or timezone.localdate()
+        return self.annotate(
+            project_status=Case(
+                When(end_date__lt=on, then=Value(ProjectStatus.COMPLETED.value)),
+                default=Value(ProjectStatus.CURRENT.value),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class ResearchProject(Publishable):
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the page's web address.")
+    summary = models.CharField(
+        max_length=160,
+        help_text="At most 160 characters. Shown on cards and as the page description.",
+    )
+    description = models.TextField(blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Optional. After this date the project is shown as completed.",
+    )
+    organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        through="ProjectOrganisation",
+        blank=True,
+        related_name="research_projects",
+    )
+    investigators = models.ManyToManyField(
+        "faculty.Person", through="Investigator", blank=True, related_name="research_projects"
+    )
+    work_streams = models.ManyToManyField("workstreams.WorkStream", blank=True, related_name="research_projects")
+    topics = models.ManyToManyField("topics.Topic", blank=True, related_name="research_projects")
+    informs_programmes = models.ManyToManyField(
+        "programmes.Programme",
+        blank=True,
+        related_name="related_research",
+        verbose_name="programmes it informs",
+    )
+
+    objects = ResearchProjectQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[work_streams, topics, informs_programmes])
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = "research project"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="research_project_ends_after_start",
+                violation_error_message="A project cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:detail", kwargs={"slug": self.slug})
+
+    @property
+    def status_label(self) -> str:
+        on = timezone.localdate()
+        completed = self.end_date is not None and self.end_date < on
+        return (ProjectStatus.COMPLETED if completed else ProjectStatus.CURRENT).label
+
+    def organisations_with_role(self, role: str):
+        return [link.organisation for link in self.organisation_roles.all() if link.role == role]
+
+    @property
+    def funders(self):
+        return self.organisations_with_role(ProjectOrganisation.Role.FUNDER)
+
+    @property
+    def partners(self):
+        return self.organisations_with_role(ProjectOrganisation.Role.PARTNER)
+
+
+class ProjectOrganisation(models.Model):
+    class Role(models.TextChoices):
+        FUNDER = "funder", "Funder"
+        PARTNER = "partner", "Partner"
+        COMMISSIONER = "commissioner", "Commissioner"
+
+    project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="organisation_roles")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="project_roles"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "funder, partner or commissioner"
+        verbose_name_plural = "funders, partners and commissioners"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation", "role"], name="unique_project_organisation_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class Investigator(models.Model):
+    class Role(models.TextChoices):
+        PRINCIPAL = "principal", "Principal investigator"
+        CO_INVESTIGATOR = "co_investigator", "Co-investigator"
+        RESEARCHER = "researcher", "Researcher"
+        ADVISER = "adviser", "Adviser"
+
+    project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="investigator_roles")
+    person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="investigator_roles")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CO_INVESTIGATOR)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "investigator"
+        constraints = [models.UniqueConstraint(fields=["project", "person"], name="unique_investigator")]
+
+    def __str__(self) -> str:
+        return f"{self.person}, {self.get_role_display()}"
+
+
+class ResearchOutput(models.Model):
+    class Kind(models.TextChoices):
+        REPORT = "report", "Report"
+        ARTICLE = "article", "Journal article"
+        CHAPTER = "chapter", "Book or chapter"
+        BRIEFING = "briefing", "Policy briefing"
+        PRESENTATION = "presentation", "Presentation"
+        DATASET = "dataset", "Dataset"
+        OTHER = "other", "Other"
+
+    project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="outputs")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    url = models.URLField("link", blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True, help_text="Optional, e.g. 10.1136/bmjlead-2020-000123.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "-year", "pk"]
+        verbose_name = "output"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1900, year__lte=2100),
+                name="research_output_year_plausible",
+                violation_error_message="Enter a year such as 2024.",
+            ),
+            models.CheckConstraint(
+                condition=Q(doi="") | Q(doi__startswith="10."),
+                name="research_output_doi_format",
+                violation_error_message="A DOI starts with 10., e.g. 10.1136/bmjlead-2020-000123.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+    @property
+    def link(self) -> str:
+        return self.url or (f"https://doi.org/{self.doi}" if self.doi else "")

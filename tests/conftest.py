@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from hsmc_site.roles import CONTENT_EDITORS, ENQUIRY_HANDLERS
+
+from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache so cached pages never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def content_editor(db):
+    return UserFactory(username="content-editor", groups=[Group.objects.get(name=CONTENT_EDITORS)])
+
+
+@pytest.fixture
+def enquiry_handler(db):
+    return UserFactory(username="enquiry-handler", groups=[Group.objects.get(name=ENQUIRY_HANDLERS)])
+
+
+@pytest.fixture
+def editor_client(client, content_editor):
+    client.force_login(content_editor)
+    return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run PostgreSQL-only tests there, skip them on SQLite, and fail CI if it silently isn't PostgreSQL."""
+    import os
+
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if os.environ.get("REQUIRE_POSTGRES") and not on_postgres:
+        raise pytest.UsageError("REQUIRE_POSTGRES is set but DATABASE_URL does not point at PostgreSQL.")
+    if on_postgres:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,20 @@
+from django.db import models
+from django.urls import reverse
+
+
+class Topic(models.Model):
+    """A focus area shared by programmes, research projects, work streams and people's expertise."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="e.g. Medical leadership, System leadership.")
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True, help_text="Optional. One or two sentences shown in search results.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "topic"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('programmes:list')}?topic={self.slug}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkstreamsConfig(AppConfig):
+    name = "workstreams"
+    verbose_name = "Work streams"

@@ -1,0 +1,101 @@
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from publishing.models import Publishable
+
+
+class WorkStream(Publishable):
+    """An area of the centre's work, e.g. Leadership and management."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="Used in the page's web address.")
+    summary = models.CharField(
+        max_length=160,
+        help_text="At most 160 characters. Shown on cards and as the page description.",
+    )
+    body = models.TextField(blank=True, help_text="The introduction: why this work matters and what the centre does.")
+    focus_areas = models.ManyToManyField(
+        "topics.Topic",
+        blank=True,
+        related_name="work_streams",
+        help_text="Topics this work stream focuses on.",
+    )
+    members = models.ManyToManyField(
+        "faculty.Person",
+        through="WorkStreamMember",
+        blank=True,
+        related_name="work_streams",
+        help_text="People involved in this work stream.",
+    )
+    key_contacts = models.ManyToManyField(
+        "faculty.Person", through="KeyContact", blank=True, related_name="key_contact_for"
+    )
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name = "work stream"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("workstreams:detail", kwargs={"slug": self.slug})
+
+
+class Goal(models.Model):
+    work_stream = models.ForeignKey(WorkStream, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200, help_text="e.g. Informed policy.")
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "goal"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.work_stream.get_absolute_url()
+
+
+class WorkStreamMember(models.Model):
+    work_stream = models.ForeignKey(WorkStream, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="work_stream_memberships")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "member"
+        constraints = [models.UniqueConstraint(fields=["work_stream", "person"], name="unique_work_stream_member")]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.work_stream}"
+
+
+class KeyContact(models.Model):
+    work_stream = models.ForeignKey(WorkStream, on_delete=models.CASCADE, related_name="key_contact_roles")
+    person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="key_contact_roles")
+    role_label = models.CharField(
+        "role",
+        max_length=120,
+        blank=True,
+        help_text="Optional, e.g. Commissioned programmes or Research.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "key contact"
+        constraints = [models.UniqueConstraint(fields=["work_stream", "person"], name="unique_key_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.person}, key contact for {self.work_stream}"
