@@ -1,0 +1,98 @@
+"""Breadcrumbs and schema.org structured data shared by every public page.
+
+A public view mixes in `PageMixin`, returns its trail from `get_crumbs()` and its schema.org
+objects from `get_structured_data()`. The base template renders the breadcrumb trail and one
+JSON-LD block (the page's objects plus a BreadcrumbList) from the context variables `crumbs`
+and `structured_data`, so templates only fill the title and description blocks.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.urls import reverse
+
+SCHEMA_CONTEXT = "https://schema.org"
+
+Crumb = tuple[str, str]
+
+
+def absolute_url(path: str) -> str:
+    """A full address for machines (JSON-LD, Open Graph): SITE_URL plus a path from reverse()."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path}"
+
+
+def centre_organization() -> dict:
+    """The centre itself, as schema.org describes a provider of education and research."""
+    data = {
+        "@type": "EducationalOrganization",
+        "@id": absolute_url(reverse("home")) + "#organization",
+        "name": settings.SITE_NAME,
+        "alternateName": settings.SITE_SHORT_NAME,
+        "url": absolute_url(reverse("home")),
+        "address": settings.CENTRE_ADDRESS,
+        "parentOrganization": {"@type": "CollegeOrUniversity", "name": "University of Birmingham"},
+    }
+    if settings.CENTRE_EMAIL:
+        data["email"] = settings.CENTRE_EMAIL
+    if settings.CENTRE_PHONE:
+        data["telephone"] = settings.CENTRE_PHONE
+    return data
+
+
+def centre_reference() -> dict:
+    """A pointer to the centre's full Organization node, for `provider`, `affiliation` and the like."""
+    return {"@type": "EducationalOrganization", "@id": centre_organization()["@id"], "name": settings.SITE_NAME}
+
+
+def organisation_data(organisation) -> dict:
+    """An `organisations.Organisation` as a schema.org Organization."""
+    data = {"@type": "Organization", "name": organisation.name}
+    if organisation.short_name:
+        data["alternateName"] = organisation.short_name
+    if organisation.website:
+        data["url"] = organisation.website
+    return data
+
+
+def breadcrumb_list(crumbs: Sequence[Crumb]) -> dict:
+    """A schema.org BreadcrumbList for a trail that starts at the home page."""
+    trail = [("Home", reverse("home")), *crumbs]
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": label, "item": absolute_url(url)}
+            for position, (label, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def graph(items: Iterable[dict]) -> dict:
+    """Several schema.org nodes in one JSON-LD document."""
+    return {"@context": SCHEMA_CONTEXT, "@graph": [item for item in items if item]}
+
+
+class PageMixin:
+    """Breadcrumbs and JSON-LD for a public page.
+
+    Override `get_crumbs()` to return (label, url) pairs after Home, the last being the current
+    page, and `get_structured_data()` to return a schema.org dict or a list of them.
+    """
+
+    def get_crumbs(self) -> list[Crumb]:
+        return []
+
+    def get_structured_data(self) -> dict | list[dict] | None:
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        crumbs = self.get_crumbs()
+        data = self.get_structured_data() or []
+        nodes = [data] if isinstance(data, dict) else list(data)
+        if crumbs:
+            nodes.append(breadcrumb_list(crumbs))
+        context["crumbs"] = crumbs
+        context["structured_data"] = graph(nodes) if nodes else None
+        return context
