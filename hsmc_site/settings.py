@@ -219,6 +219,48 @@ CENTRE_EMAIL = env("CENTRE_EMAIL", "hsmc@example.ac.uk")
 CENTRE_PHONE = env("CENTRE_PHONE", "")
 CENTRE_ADDRESS = env("CENTRE_ADDRESS", "Health Services Management Centre, University of Birmingham")
 
+# Enquiries (contacts app): routing, spam defences and data retention.
+# Enquiries that no programme lead or work stream key contact can take go here.
+ENQUIRY_FALLBACK_EMAIL = env("ENQUIRY_FALLBACK_EMAIL", CENTRE_EMAIL)
+# Closed enquiries are deleted this many months after closing (manage.py purge_enquiries).
+ENQUIRY_RETENTION_MONTHS = env_int("ENQUIRY_RETENTION_MONTHS", 24)
+# At most ENQUIRY_RATE_LIMIT submissions per client address in ENQUIRY_RATE_WINDOW seconds (shared via the cache).
+ENQUIRY_RATE_LIMIT = env_int("ENQUIRY_RATE_LIMIT", 5)
+ENQUIRY_RATE_WINDOW = env_int("ENQUIRY_RATE_WINDOW", 600)
+# A form sent sooner than this many seconds after it was shown is treated as automated.
+ENQUIRY_MIN_SECONDS = env_int("ENQUIRY_MIN_SECONDS", 3)
+# A form older than this many seconds must be sent again (what was typed is kept).
+ENQUIRY_FORM_MAX_AGE = env_int("ENQUIRY_FORM_MAX_AGE", 60 * 60 * 24)
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: trust only REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Read-only public JSON API (api/): anonymous, JSON only, so no session, CSRF or draft preview applies.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,
+    "EXCEPTION_HANDLER": "api.views.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HSMC catalogue API",
+    "DESCRIPTION": "Read-only JSON API of the published catalogue: programmes, research projects, people, "
+    "work streams and organisations.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+}
+# CORS: anyone may read the API from a browser; nothing else on the site is shared cross-origin.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
