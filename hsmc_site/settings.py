@@ -7,10 +7,15 @@ See `.env.example` for every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from import_export.formats.base_formats import JSON
+
+from hsmc_site.security import SpreadsheetSafeCSV
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,7 +69,8 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with an admin site that can require two-factor sign-in (hsmc_site/admin_site.py).
+    "hsmc_site.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +87,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "corsheaders",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Project apps, in dependency order.
     "publishing",
     "organisations",
@@ -97,15 +107,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise so that static files get the security headers too.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "hsmc_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hsmc_site.middleware.StaffSessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hsmc_site.urls"
@@ -166,6 +183,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes checks every sign-in first and refuses it while the account or the address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -272,11 +294,16 @@ LOGGING = {
     "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes announces itself at every start; its warnings (failed sign-ins, lockouts) still show.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # Production hardening. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER_NAME
 # (for example HTTP_X_FORWARDED_PROTO) so Django knows the original request was HTTPS.
+# See SECURITY.md for what each of these protects against and the production checklist.
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 63072000)
@@ -284,13 +311,103 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse these cookies unless Secure, host-only and Path=/.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     proxy_header = env("SECURE_PROXY_SSL_HEADER_NAME", "HTTP_X_FORWARDED_PROTO")
     if proxy_header:
         SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
+# Load balancers probe the health check over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# An absolute limit on any session; staff sessions also end after STAFF_SESSION_IDLE_MINUTES idle.
+SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (Django's built-in CSP), in every environment so that developers see
+# violations early. No 'unsafe-inline' and no 'unsafe-eval': every script and style is a static file.
+# JSON-LD blocks (<script type="application/ld+json">) are data, not scripts, and need no exception.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+if CSP_REPORT_URI := env("CSP_REPORT_URI"):
+    SECURE_CSP["report-uri"] = [CSP_REPORT_URI]
+# The admin alone (hsmc_site.middleware.SecurityHeadersMiddleware applies it under ADMIN_PATH) gets two
+# narrow exceptions for Django's and third-party admin templates: the per-request nonce that Django's
+# change list puts on its one <style> block, and the exact inline style attributes of django-import-export
+# and django-simple-history pages, allowed by hash ('unsafe-hashes' admits only these listed values).
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [
+        CSP.UNSAFE_HASHES,
+        "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",  # padding: 0;
+        "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",  # font-weight: bold;
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # border-top: 0
+    ],
+}
+# Browser features the site never uses, switched off for it and for anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Staff sign-in. django-axes locks out an account, and separately a client address, after
+# AXES_FAILURE_LIMIT failed attempts, for AXES_COOLOFF_MINUTES; staff unlock early in the admin
+# ("Access attempts": delete the rows) or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hsmc_site.admin_site.lockout_response"
+# Behind TRUSTED_PROXY_COUNT proxies the client address comes from X-Forwarded-For, not the proxy's own.
+AXES_CLIENT_IP_CALLABLE = "hsmc_site.security.client_ip_address"
+
+# Two-factor sign-in (django-otp, TOTP apps such as Microsoft Authenticator). When required, every staff
+# member must set up and use an authenticator app; when not, it still applies to anyone who has set one up.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = SITE_SHORT_NAME
+# Admins can delete a lost device but never read another person's secret key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+
+# Admin CSV exports (django-import-export): cells starting =, +, - or @ cannot run as spreadsheet formulas.
+EXPORT_FORMATS = [SpreadsheetSafeCSV, JSON]
+IMPORT_FORMATS = [SpreadsheetSafeCSV, JSON]

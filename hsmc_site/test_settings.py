@@ -9,3 +9,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# django-axes needs the request in authenticate(), which the test client's login() does not pass;
+# the lockout tests (tests/security/test_staff_login.py) switch it on with override_settings.
+AXES_ENABLED = False
