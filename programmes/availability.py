@@ -46,8 +46,9 @@ def intake_rank(on: datetime.date, prefix: str = "") -> Case:
     - on or before the deadline (the deadline day itself included), or with no deadline
       before the start date: open;
     - deadline passed but not yet started: starting soon;
-    - between start and end date (both included): running;
-    - anything else (finished, or started with no end date given): closed.
+    - between start and end date (both included), or on the start date of an intake with no
+      end date: running;
+    - anything else (finished, or started on an earlier day with no end date given): closed.
     """
 
     def q(**lookups) -> Q:
@@ -65,7 +66,10 @@ def intake_rank(on: datetime.date, prefix: str = "") -> Case:
             then=Value(RANKS[Availability.OPEN]),
         ),
         When(q(start_date__gt=on), then=Value(RANKS[Availability.STARTING_SOON])),
-        When(q(start_date__lte=on, end_date__gte=on), then=Value(RANKS[Availability.RUNNING])),
+        When(
+            q(start_date__lte=on, end_date__gte=on) | q(start_date=on, end_date__isnull=True),
+            then=Value(RANKS[Availability.RUNNING]),
+        ),
         default=Value(RANKS[Availability.CLOSED]),
         output_field=IntegerField(),
     )

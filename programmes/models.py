@@ -34,7 +34,8 @@ class ProgrammeQuerySet(PublishableQuerySet):
         """Annotate availability, next start date and next application deadline."""
         on = on or today()
         intakes = Intake.objects.filter(programme=OuterRef("pk"))
-        upcoming = intakes.exclude(status=Intake.Status.CANCELLED)
+        # A full or cancelled intake cannot be joined, so its dates are not the "next" ones.
+        upcoming = intakes.exclude(status__in=[Intake.Status.CANCELLED, Intake.Status.FULL])
         best_rank = Coalesce(
             Subquery(intakes.annotate(rank=intake_rank(on)).order_by("rank").values("rank")[:1]),
             Value(RANKS[Availability.DATES_TBC]),

@@ -1,0 +1,180 @@
+"""Availability: what learners are told about an intake and a programme, at every boundary."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from programmes.availability import Availability
+from programmes.models import Intake, Programme
+from tests.factories import IntakeFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 10)
+DAY = datetime.timedelta(days=1)
+
+
+def intake_state(on=TODAY, **fields) -> str:
+    defaults = {"start_date": None, "end_date": None, "application_deadline": None, "applications_open": None}
+    intake = IntakeFactory(**{**defaults, **fields})
+    return Intake.objects.with_availability(on=on).get(pk=intake.pk).availability
+
+
+def programme_with(*intakes: dict, on=TODAY) -> Programme:
+    programme = ProgrammeFactory()
+    defaults = {"start_date": None, "end_date": None, "application_deadline": None, "applications_open": None}
+    for fields in intakes:
+        IntakeFactory(programme=programme, **{**defaults, **fields})
+    return Programme.objects.with_availability(on=on).get(pk=programme.pk)
+
+
+def test_intake_is_open_on_its_deadline_day():
+    assert intake_state(application_deadline=TODAY, start_date=TODAY + 30 * DAY) == Availability.OPEN
+
+
+def test_intake_is_starting_soon_the_day_after_its_deadline():
+    state = intake_state(application_deadline=TODAY - DAY, start_date=TODAY + 30 * DAY)
+    assert state == Availability.STARTING_SOON
+
+
+def test_intake_without_deadline_is_open_until_it_starts():
+    assert intake_state(start_date=TODAY + DAY, end_date=TODAY + 90 * DAY) == Availability.OPEN
+
+
+def test_intake_with_only_a_start_date_is_open_before_it_starts():
+    assert intake_state(start_date=TODAY + 10 * DAY) == Availability.OPEN
+
+
+def test_intake_with_only_a_start_date_is_running_on_its_start_day():
+    assert intake_state(start_date=TODAY) == Availability.RUNNING
+
+
+def test_intake_with_only_a_start_date_is_closed_once_that_day_has_passed():
+    assert intake_state(start_date=TODAY - DAY) == Availability.CLOSED
+
+
+def test_intake_is_opening_soon_before_applications_open():
+    state = intake_state(
+        applications_open=TODAY + DAY, application_deadline=TODAY + 20 * DAY, start_date=TODAY + 40 * DAY
+    )
+    assert state == Availability.OPENING_SOON
+
+
+def test_intake_is_open_on_the_day_applications_open():
+    state = intake_state(applications_open=TODAY, application_deadline=TODAY + 20 * DAY, start_date=TODAY + 40 * DAY)
+    assert state == Availability.OPEN
+
+
+def test_intake_is_running_from_its_first_to_its_last_day():
+    assert intake_state(start_date=TODAY, end_date=TODAY + 5 * DAY) == Availability.RUNNING
+    assert intake_state(start_date=TODAY - 5 * DAY, end_date=TODAY) == Availability.RUNNING
+
+
+def test_intake_is_closed_the_day_after_it_ends():
+    assert intake_state(start_date=TODAY - 10 * DAY, end_date=TODAY - DAY) == Availability.CLOSED
+
+
+def test_intake_without_start_date_has_dates_to_be_confirmed():
+    assert intake_state() == Availability.DATES_TBC
+
+
+def test_intake_marked_provisional_has_dates_to_be_confirmed():
+    state = intake_state(start_date=TODAY + 60 * DAY, application_deadline=TODAY + 30 * DAY, dates_to_be_confirmed=True)
+    assert state == Availability.DATES_TBC
+
+
+@pytest.mark.parametrize("status", [Intake.Status.FULL, Intake.Status.CANCELLED])
+def test_full_or_cancelled_intake_is_closed_even_before_its_deadline(status):
+    state = intake_state(status=status, application_deadline=TODAY + 10 * DAY, start_date=TODAY + 30 * DAY)
+    assert state == Availability.CLOSED
+
+
+def test_programme_without_intakes_has_dates_to_be_confirmed():
+    programme = Programme.objects.with_availability(on=TODAY).get(pk=ProgrammeFactory().pk)
+    assert programme.availability == Availability.DATES_TBC
+    assert programme.next_start_date is None
+    assert programme.next_deadline is None
+
+
+def test_programme_is_open_when_its_nearest_intake_is_closed_and_the_next_is_open():
+    programme = programme_with(
+        {"start_date": TODAY + 5 * DAY, "status": Intake.Status.FULL},
+        {"application_deadline": TODAY + 60 * DAY, "start_date": TODAY + 90 * DAY},
+    )
+    assert programme.availability == Availability.OPEN
+    assert programme.availability_label == "Open for applications"
+    # The full intake cannot be joined, so the dates shown are those of the open one.
+    assert programme.next_start_date == TODAY + 90 * DAY
+    assert programme.next_deadline == TODAY + 60 * DAY
+
+
+def test_programme_that_finished_and_has_a_new_open_intake_is_open():
+    programme = programme_with(
+        {"start_date": TODAY - 400 * DAY, "end_date": TODAY - 35 * DAY},
+        {"application_deadline": TODAY + 14 * DAY, "start_date": TODAY + 30 * DAY},
+    )
+    assert programme.availability == Availability.OPEN
+
+
+def test_programme_running_now_with_next_dates_unknown_says_dates_to_be_confirmed():
+    programme = programme_with(
+        {"start_date": TODAY - 30 * DAY, "end_date": TODAY + 300 * DAY},
+        {"dates_to_be_confirmed": True},
+    )
+    assert programme.availability == Availability.DATES_TBC
+
+
+def test_programme_running_now_says_running():
+    programme = programme_with({"start_date": TODAY - 30 * DAY, "end_date": TODAY + 300 * DAY})
+    assert programme.availability == Availability.RUNNING
+    assert programme.next_start_date is None
+
+
+def test_programme_whose_only_intake_ended_is_closed():
+    programme = programme_with({"start_date": TODAY - 300 * DAY, "end_date": TODAY - 30 * DAY})
+    assert programme.availability == Availability.CLOSED
+
+
+def test_cancelled_intake_gives_no_next_start_date():
+    programme = programme_with(
+        {"start_date": TODAY + 20 * DAY, "application_deadline": TODAY + 5 * DAY, "status": Intake.Status.CANCELLED}
+    )
+    assert programme.availability == Availability.CLOSED
+    assert programme.next_start_date is None
+    assert programme.next_deadline is None
+
+
+def test_passed_deadline_is_not_the_next_deadline():
+    programme = programme_with({"application_deadline": TODAY - DAY, "start_date": TODAY + 10 * DAY})
+    assert programme.availability == Availability.STARTING_SOON
+    assert programme.next_start_date == TODAY + 10 * DAY
+    assert programme.next_deadline is None
+
+
+def _freeze_utc(monkeypatch, moment: datetime.datetime) -> None:
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def test_today_is_the_london_date_just_after_midnight_in_summer(monkeypatch):
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (BST): a 30 June deadline has passed.
+    _freeze_utc(monkeypatch, datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC))
+    intake = IntakeFactory(application_deadline=datetime.date(2026, 6, 30), start_date=datetime.date(2026, 9, 1))
+    assert Intake.objects.with_availability().get(pk=intake.pk).availability == Availability.STARTING_SOON
+    programme = Programme.objects.with_availability().get(pk=intake.programme_id)
+    assert programme.availability == Availability.STARTING_SOON
+    assert programme.next_deadline is None
+
+
+def test_deadline_day_lasts_until_midnight_london_time_in_summer(monkeypatch):
+    # 22:59 UTC on 30 June is 23:59 in London: the deadline day is not over yet.
+    _freeze_utc(monkeypatch, datetime.datetime(2026, 6, 30, 22, 59, tzinfo=datetime.UTC))
+    intake = IntakeFactory(application_deadline=datetime.date(2026, 6, 30), start_date=datetime.date(2026, 9, 1))
+    assert Intake.objects.with_availability().get(pk=intake.pk).availability == Availability.OPEN
+
+
+def test_deadline_day_lasts_until_midnight_london_time_in_winter(monkeypatch):
+    # In January London is on GMT: 23:30 UTC on 31 January is still 31 January.
+    _freeze_utc(monkeypatch, datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.UTC))
+    intake = IntakeFactory(application_deadline=datetime.date(2026, 1, 31), start_date=datetime.date(2026, 3, 1))
+    assert Intake.objects.with_availability().get(pk=intake.pk).availability == Availability.OPEN
