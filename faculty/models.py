@@ -71,7 +71,9 @@ class Person(Publishable):
         related_name="people",
         help_text="Optional. The person's home organisation when it is not the centre, e.g. Harvard University.",
     )
-    biography = models.TextField(blank=True)
+    biography = models.TextField(
+        blank=True, help_text="Optional. A few paragraphs in the third person; leave a blank line between paragraphs."
+    )
     expertise = models.ManyToManyField(
         "topics.Topic",
         blank=True,
@@ -106,7 +108,7 @@ class Person(Publishable):
     )
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[expertise])
 
     class Meta:
         ordering = ["family_name", "given_name"]

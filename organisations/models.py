@@ -37,7 +37,9 @@ class Organisation(models.Model):
         verbose_name = "organisation"
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
 
     def get_absolute_url(self) -> str:
         return f"{reverse('programmes:list')}?partner={self.slug}"

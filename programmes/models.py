@@ -14,9 +14,11 @@ from .availability import RANKS, Availability, intake_rank, state_from_rank, tod
 class Audience(models.Model):
     """Who a programme is for, e.g. Doctors, Senior leaders, Medical students."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, help_text="Plural, as learners would say it, e.g. Doctors.")
+    slug = models.SlugField(max_length=100, unique=True, help_text="Used in web addresses and filters.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first in filters.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "name"]
@@ -239,7 +241,7 @@ class ProgrammePartner(models.Model):
         related_name="programme_partnerships",
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.DELIVERY_PARTNER)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
     history = HistoricalRecords()
 
@@ -258,7 +260,7 @@ class ProgrammePartner(models.Model):
 class ProgrammeLead(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="lead_roles")
     person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="programme_lead_roles")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
     history = HistoricalRecords()
 
@@ -291,7 +293,7 @@ class Intake(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="intakes")
     label = models.CharField(max_length=100, blank=True, help_text="Optional, e.g. 'Cohort 12' or 'Spring 2027'.")
     start_date = models.DateField(null=True, blank=True, help_text="Leave empty if the dates are not yet known.")
-    end_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True, help_text="Optional. The last day of this run.")
     applications_open = models.DateField(
         null=True, blank=True, help_text="Optional. The first day applications are accepted."
     )

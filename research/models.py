@@ -40,8 +40,11 @@ class ResearchProject(Publishable):
         max_length=160,
         help_text="At most 160 characters. Shown on cards and as the page description.",
     )
-    description = models.TextField(blank=True)
-    start_date = models.DateField(null=True, blank=True)
+    description = models.TextField(
+        blank=True,
+        help_text="Optional. Aims, methods and findings in plain text; leave a blank line between paragraphs.",
+    )
+    start_date = models.DateField(null=True, blank=True, help_text="Optional.")
     end_date = models.DateField(
         null=True,
         blank=True,
@@ -114,7 +117,7 @@ class ProjectOrganisation(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="project_roles"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
     history = HistoricalRecords()
 
@@ -140,7 +143,7 @@ class Investigator(models.Model):
     project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="investigator_roles")
     person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="investigator_roles")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CO_INVESTIGATOR)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
     history = HistoricalRecords()
 
@@ -166,10 +169,10 @@ class ResearchOutput(models.Model):
     project = models.ForeignKey(ResearchProject, on_delete=models.CASCADE, related_name="outputs")
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-    url = models.URLField("link", blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Optional. The year it was published.")
+    url = models.URLField("link", blank=True, help_text="Optional. Where readers can find it.")
     doi = models.CharField("DOI", max_length=200, blank=True, help_text="Optional, e.g. 10.1136/bmjlead-2020-000123.")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
     history = HistoricalRecords()
 

@@ -1,13 +1,16 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Topic(models.Model):
     """A focus area shared by programmes, research projects, work streams and people's expertise."""
 
     name = models.CharField(max_length=120, unique=True, help_text="e.g. Medical leadership, System leadership.")
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Used in web addresses and filters.")
     description = models.TextField(blank=True, help_text="Optional. One or two sentences shown in search results.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

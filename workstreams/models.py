@@ -33,7 +33,7 @@ class WorkStream(Publishable):
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[focus_areas])
 
     class Meta:
         ordering = ["order", "title"]
@@ -49,8 +49,8 @@ class WorkStream(Publishable):
 class Goal(models.Model):
     work_stream = models.ForeignKey(WorkStream, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=200, help_text="e.g. Informed policy.")
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(blank=True, help_text="Optional. One or two sentences on what the goal means.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
     history = HistoricalRecords()
 
@@ -68,7 +68,9 @@ class Goal(models.Model):
 class WorkStreamMember(models.Model):
     work_stream = models.ForeignKey(WorkStream, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="work_stream_memberships")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -88,7 +90,7 @@ class KeyContact(models.Model):
         blank=True,
         help_text="Optional, e.g. Commissioned programmes or Research.",
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
     history = HistoricalRecords()
 
