@@ -1,0 +1,75 @@
+"""published() is the one definition of what the public sees, shared by every public model."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from faculty.models import Person
+from programmes.models import Programme
+from publishing.models import Status
+from research.models import ResearchProject
+from tests.factories import (
+    PersonFactory,
+    ProgrammeFactory,
+    ResearchProjectFactory,
+    UserFactory,
+    WorkStreamFactory,
+)
+from workstreams.models import WorkStream
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_MODELS = [
+    (Programme, ProgrammeFactory),
+    (Person, PersonFactory),
+    (WorkStream, WorkStreamFactory),
+    (ResearchProject, ResearchProjectFactory),
+]
+IDS = [model._meta.model_name for model, _ in PUBLIC_MODELS]
+
+
+@pytest.mark.parametrize(("model", "factory"), PUBLIC_MODELS, ids=IDS)
+def test_published_hides_drafts(model, factory):
+    live = factory(status=Status.PUBLISHED)
+    factory(status=Status.DRAFT)
+
+    assert list(model.objects.published()) == [live]
+
+
+@pytest.mark.parametrize(("model", "factory"), PUBLIC_MODELS, ids=IDS)
+def test_published_hides_records_scheduled_for_later_until_their_time(model, factory):
+    now = timezone.now()
+    already = factory(status=Status.PUBLISHED, publish_from=now - datetime.timedelta(minutes=1))
+    scheduled = factory(status=Status.PUBLISHED, publish_from=now + datetime.timedelta(days=1))
+
+    assert list(model.objects.published()) == [already]
+    assert not scheduled.is_public
+    assert already.is_public
+
+
+def test_a_draft_with_a_past_publish_from_date_stays_hidden():
+    ProgrammeFactory(status=Status.DRAFT, publish_from=timezone.now() - datetime.timedelta(days=1))
+
+    assert not Programme.objects.published().exists()
+
+
+def test_staff_may_preview_drafts_and_everyone_else_sees_published_only():
+    draft = ProgrammeFactory(status=Status.DRAFT)
+    live = ProgrammeFactory(status=Status.PUBLISHED)
+
+    assert set(Programme.objects.visible_to(UserFactory(is_staff=True))) == {draft, live}
+    assert list(Programme.objects.visible_to(UserFactory(username="member", is_staff=False))) == [live]
+    assert list(Programme.objects.visible_to(AnonymousUser())) == [live]
+
+
+def test_due_for_review_lists_pages_whose_review_date_is_today_or_past():
+    today = timezone.localdate()
+    overdue = ProgrammeFactory(review_by=today - datetime.timedelta(days=30))
+    due_today = ProgrammeFactory(review_by=today)
+    ProgrammeFactory(review_by=today + datetime.timedelta(days=1))
+    ProgrammeFactory(review_by=None)
+
+    assert set(Programme.objects.due_for_review()) == {overdue, due_today}
+    assert due_today.is_due_for_review
