@@ -29,6 +29,8 @@ def validate_orcid(value: str) -> None:
 
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# A few megabytes of compressed image can decode to gigabytes of pixels (a "decompression bomb").
+MAX_PHOTO_PIXELS = 40_000_000
 
 
 def validate_photo(file) -> None:
@@ -45,8 +47,9 @@ def validate_photo(file) -> None:
         file.seek(0)
         with Image.open(file) as image:
             image_format = image.format
+            width, height = image.size
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(
             "This file is not an image we can read. Upload a JPEG, PNG or WebP photo.",
             code="photo_not_image",
@@ -57,4 +60,9 @@ def validate_photo(file) -> None:
         raise ValidationError(
             "Upload the photo as JPEG, PNG or WebP.",
             code="photo_format",
+        )
+    if width * height > MAX_PHOTO_PIXELS:
+        raise ValidationError(
+            f"This photo is {width} × {height} pixels; make it smaller than 40 megapixels, e.g. 2000 × 2000.",
+            code="photo_too_many_pixels",
         )
