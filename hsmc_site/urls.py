@@ -1,8 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from api.views import DevelopersView
+from programmes import calendar, xcri
+from programmes.feeds import ProgrammeFeed, feed_view
+from research.feeds import ResearchProjectFeed
+
 from . import views
+from .sitemaps import sitemaps
+
+# Machine-readable outputs, all listed on /developers/.
+feed_patterns = [
+    path("programmes.atom", feed_view(ProgrammeFeed()), name="programmes-atom"),
+    path("research.atom", feed_view(ResearchProjectFeed()), name="research-atom"),
+    path("programmes.ics", calendar.catalogue_calendar, name="calendar"),
+    path("programmes/<slug:slug>.ics", calendar.programme_calendar, name="programme-calendar"),
+    path("xcri-cap.xml", xcri.xcri_cap_feed, name="xcri-cap"),
+]
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -14,6 +30,11 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("contact/", include("contacts.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("feeds/", include((feed_patterns, "feeds"))),
+    path("api/", include("api.urls")),
+    path("developers/", DevelopersView.as_view(), name="developers"),
+    path("sitemap.xml", feed_view(sitemap), {"sitemaps": sitemaps()}, name="sitemap"),
+    path("robots.txt", feed_view(views.RobotsView.as_view(), max_age=86400), name="robots"),
 ]
 
 handler400 = "hsmc_site.views.bad_request"

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -47,3 +48,19 @@ def server_error(request):
     # No request context: the failure may lie in a context processor or the database itself.
     body = loader.get_template("500.html").render(site_context(None))
     return HttpResponseServerError(body)
+
+
+class RobotsView(TemplateView):
+    """robots.txt: where the sitemap is, and what crawlers should leave out of their indexes.
+
+    A custom ADMIN_PATH is kept out: robots.txt is public, and listing a hidden admin address would
+    publish it. The admin's own pages tell crawlers not to index them (`<meta name="robots">`).
+    """
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["admin_path"] = "/" + settings.ADMIN_PATH if settings.ADMIN_PATH == "admin/" else ""
+        return context
