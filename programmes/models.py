@@ -254,7 +254,8 @@ class ProgrammePartner(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} ({self.get_role_display()})"
+        # Names the programme too: this is what the admin lists when a deletion is refused.
+        return f"{self.organisation}, {self.get_role_display().lower()} of {self.programme}"
 
 
 class ProgrammeLead(models.Model):

@@ -130,7 +130,8 @@ class ProjectOrganisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} ({self.get_role_display()})"
+        # Names the project too: this is what the admin lists when a deletion is refused.
+        return f"{self.organisation}, {self.get_role_display().lower()} of {self.project}"
 
 
 class Investigator(models.Model):
@@ -153,7 +154,7 @@ class Investigator(models.Model):
         constraints = [models.UniqueConstraint(fields=["project", "person"], name="unique_investigator")]
 
     def __str__(self) -> str:
-        return f"{self.person}, {self.get_role_display()}"
+        return f"{self.person}, {self.get_role_display().lower()} on {self.project}"
 
 
 class ResearchOutput(models.Model):
