@@ -4,19 +4,79 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Count, F
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from programmes.availability import Availability
+from programmes.models import Audience, Programme
+from workstreams.models import WorkStream
+
 from .context_processors import site as site_context
+from .seo import PageMixin, absolute_url, centre_organization, centre_reference
 
 logger = logging.getLogger(__name__)
 
 
-class HomeView(TemplateView):
+class HomeView(PageMixin, TemplateView):
+    """What the centre does, its work streams and the programmes a learner can act on now."""
+
     template_name = "home.html"
+    featured_limit = 6
+
+    def get_structured_data(self):
+        home = absolute_url(reverse("home"))
+        return [
+            centre_organization(),
+            {
+                "@type": "WebSite",
+                "@id": f"{home}#website",
+                "url": home,
+                "name": settings.SITE_NAME,
+                "publisher": centre_reference(),
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {
+                        "@type": "EntryPoint",
+                        "urlTemplate": absolute_url(reverse("search:results")) + "?q={search_term_string}",
+                    },
+                    "query-input": "required name=search_term_string",
+                },
+            },
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Programme.objects.published()
+        kind_counts = dict(published.order_by().values_list("kind").annotate(n=Count("pk")))
+        context.update(
+            featured_programmes=list(
+                published.for_cards()
+                .filter(availability__in=HOME_AVAILABILITY)
+                .order_by("availability_rank", F("next_start_date").asc(nulls_last=True), "title")[
+                    : self.featured_limit
+                ]
+            ),
+            programme_count=sum(kind_counts.values()),
+            kinds=[
+                {"value": value, "label": label, "count": kind_counts[value]}
+                for value, label in Programme.Kind.choices
+                if kind_counts.get(value)
+            ],
+            audiences=Audience.objects.filter(programmes__in=published)
+            .annotate(programme_count=Count("programmes", distinct=True))
+            .order_by("order", "name"),
+            work_streams=WorkStream.objects.published(),
+        )
+        return context
+
+
+# What a learner can still act on: apply now, apply soon, or join a cohort about to start.
+HOME_AVAILABILITY = [Availability.OPEN, Availability.OPENING_SOON, Availability.STARTING_SOON]
 
 
 @never_cache

@@ -1,16 +1,280 @@
-from django.views.generic import ListView
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils import timezone
+from django_filters.views import FilterView
 
+from faculty.models import Person
+from hsmc_site.seo import PageMixin, absolute_url, centre_reference, organisation_data
 from publishing.views import PublishedDetailView
+from research.models import ResearchProject
+from workstreams.models import WorkStream
 
-from .models import Programme
+from .availability import Availability
+from .filters import ProgrammeFilter
+from .models import Intake, Programme, ProgrammeLead, ProgrammePartner
 
 
-class ProgrammeListView(ListView):
+class ProgrammeListView(PageMixin, FilterView):
+    """The catalogue: filters, option counts, sorting and pages, all in the URL so it can be shared."""
+
+    model = Programme
+    filterset_class = ProgrammeFilter
+    template_name = "programmes/programme_list.html"
     paginate_by = 20
+    # Unknown values are dropped by the filters themselves; the rest still apply.
+    strict = False
 
     def get_queryset(self):
-        return Programme.objects.published()
+        return Programme.objects.published().for_cards().with_duration_days()
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET  # always bound, so the default sort applies
+        return kwargs
+
+    def paginate_queryset(self, queryset, page_size):
+        """Page numbers that are not whole numbers of at least 1 are 404s; past the end shows the last page."""
+        paginator = self.get_paginator(queryset, page_size)
+        raw = self.request.GET.get(self.page_kwarg) or "1"
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
+            raise Http404("That page number does not exist.")
+        page = paginator.page(min(int(raw), paginator.num_pages))
+        self.page = page
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_crumbs(self):
+        return [("Programmes", reverse("programmes:list"))]
+
+    def get_structured_data(self):
+        return {
+            "@type": "ItemList",
+            "name": "Programmes",
+            "numberOfItems": self.page.paginator.count,
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": self.page.start_index() + index,
+                    "url": absolute_url(programme.get_absolute_url()),
+                    "name": programme.title,
+                }
+                for index, programme in enumerate(self.page.object_list)
+            ],
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        page = context["page_obj"]
+        chips = active_filters(self.request, filterset)
+        title = "Programmes"
+        if chips:
+            title += ": " + ", ".join(chip["label"] for chip in chips[:4]) + (" and more" if len(chips) > 4 else "")
+        if page.number > 1:
+            title += f" (page {page.number} of {page.paginator.num_pages})"
+        count = page.paginator.count
+        description = (
+            f"{count} programme{pluralize(count)} for {', '.join(chip['label'] for chip in chips[:4])}"
+            if chips
+            else f"Browse {count} programme{pluralize(count)}"
+        ) + (
+            " from the Health Services Management Centre: filter by type, audience, level, study mode, duration,"
+            " partner, work stream and availability."
+        )
+        context.update(
+            programmes=context["object_list"],
+            facets=filterset.facets(),
+            active_filters=chips,
+            ignored_values=filterset.ignored,
+            sort_field=filterset.form["sort"],
+            carried_params=carried_params(self.request, filterset),
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            page_title=title,
+            page_description=description,
+        )
+        return context
 
 
-class ProgrammeDetailView(PublishedDetailView):
+def carried_params(request, filterset) -> list[tuple[str, str]]:
+    """Filter parameters the checkbox form does not show (a search query, say), kept when it is submitted."""
+    shown = {*filterset.FACETS, "sort"}
+    return [
+        (name, value) for name in filterset.form.fields if name not in shown for value in request.GET.getlist(name)[:1]
+    ]
+
+
+def active_filters(request, filterset) -> list[dict]:
+    """Each ticked option with a link that removes just that one, for the 'You chose' summary."""
+    chips = []
+    for name in filterset.FACETS:
+        labels = dict(filterset.form.fields[name].choices)
+        for value in filterset.selected(name):
+            query = request.GET.copy()
+            query.setlist(name, [v for v in query.getlist(name) if v != value])
+            query.pop("page", None)
+            chips.append(
+                {
+                    "facet": filterset.filters[name].label,
+                    "label": labels.get(value, value),
+                    "remove_url": f"?{query.urlencode()}" if query else request.path,
+                }
+            )
+    return chips
+
+
+class ProgrammeDetailView(PageMixin, PublishedDetailView):
+    """A programme page: key facts, intakes, people, partners and where to go next.
+
+    Related records are always filtered to what the public may see, also in staff preview, so
+    a preview shows exactly the page that publishing would produce.
+    """
+
     model = Programme
+    context_object_name = "programme"
+
+    def get_queryset(self):
+        published_people = Person.objects.published()
+        return (
+            super()
+            .get_queryset()
+            .with_availability()
+            .with_duration_days()
+            .prefetch_related(
+                Prefetch("intakes", queryset=Intake.objects.with_availability()),
+                Prefetch("partnerships", queryset=ProgrammePartner.objects.select_related("organisation")),
+                Prefetch(
+                    "lead_roles",
+                    queryset=ProgrammeLead.objects.filter(person__in=published_people).select_related(
+                        "person", "person__affiliation"
+                    ),
+                ),
+                "audiences",
+                "topics",
+                Prefetch("work_streams", queryset=WorkStream.objects.published()),
+                Prefetch("related_research", queryset=ResearchProject.objects.published().with_status()),
+            )
+        )
+
+    def get_object(self, queryset=None):
+        programme = super().get_object(queryset)
+        programme.pathway = related_programmes(programme)
+        return programme
+
+    def get_crumbs(self):
+        return [("Programmes", reverse("programmes:list")), (self.object.title, self.object.get_absolute_url())]
+
+    def get_structured_data(self):
+        return course_data(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = self.object
+        intakes = list(programme.intakes.all())
+        today = timezone.localdate()
+        context.update(
+            current_intakes=[i for i in intakes if not is_past(i, today)],
+            past_intakes=[i for i in intakes if is_past(i, today)][::-1],
+            leads=[role.person for role in programme.lead_roles.all()],
+            related=[p for p in programme.pathway if p.is_related],
+            follow_on=[p for p in programme.pathway if p.is_follow_on],
+            builds_on=[p for p in programme.pathway if p.is_builds_on],
+            can_apply=bool(programme.apply_url) and programme.availability == Availability.OPEN,
+        )
+        return context
+
+
+def is_past(intake, today) -> bool:
+    """An intake that has finished, or started with no end date, is history rather than news."""
+    if intake.availability != Availability.CLOSED or intake.start_date is None:
+        return False
+    return intake.start_date < today
+
+
+def related_programmes(programme: Programme) -> list[Programme]:
+    """Similar, follow-on and preceding programmes that the public may see, in one query."""
+    similar = Programme.related_programmes.through.objects.filter(from_programme=programme)
+    onward = Programme.progression_to.through.objects.filter(from_programme=programme)
+    before = Programme.progression_to.through.objects.filter(to_programme=programme)
+    return list(
+        Programme.objects.published()
+        .with_availability()
+        .filter(
+            Q(pk__in=similar.values("to_programme"))
+            | Q(pk__in=onward.values("to_programme"))
+            | Q(pk__in=before.values("from_programme"))
+        )
+        .exclude(pk=programme.pk)
+        .annotate(
+            is_related=Exists(similar.filter(to_programme=OuterRef("pk"))),
+            is_follow_on=Exists(onward.filter(to_programme=OuterRef("pk"))),
+            is_builds_on=Exists(before.filter(from_programme=OuterRef("pk"))),
+        )
+        .order_by("title")
+    )
+
+
+ATTENDANCE_COURSE_MODE = {
+    Programme.AttendanceMode.CAMPUS: "Onsite",
+    Programme.AttendanceMode.BLENDED: "Blended",
+    Programme.AttendanceMode.ONLINE: "Online",
+    Programme.AttendanceMode.WORK_BASED: "Onsite",
+}
+ISO_DURATION_UNIT = {"hours": "PT{}H", "days": "P{}D", "weeks": "P{}W", "months": "P{}M", "years": "P{}Y"}
+
+
+def course_data(programme: Programme) -> dict:
+    """schema.org Course with a CourseInstance per upcoming or current intake."""
+    url = absolute_url(programme.get_absolute_url())
+    data = {
+        "@type": "Course",
+        "@id": f"{url}#course",
+        "name": programme.title,
+        "description": programme.summary,
+        "url": url,
+        "inLanguage": "en-GB",
+        "provider": centre_reference(),
+        "courseCode": programme.slug,
+    }
+    if programme.qualification:
+        data["educationalCredentialAwarded"] = programme.qualification
+    if programme.level:
+        data["educationalLevel"] = programme.get_level_display()
+    if programme.duration_value and programme.duration_unit:
+        data["timeRequired"] = ISO_DURATION_UNIT[programme.duration_unit].format(programme.duration_value)
+    audiences = [audience.name for audience in programme.audiences.all()]
+    if audiences:
+        data["audience"] = [{"@type": "EducationalAudience", "audienceType": name} for name in audiences]
+    topics = [topic.name for topic in programme.topics.all()]
+    if topics:
+        data["about"] = topics
+    partners = [link.organisation for link in programme.partnerships.all()]
+    if partners:
+        data["contributor"] = [organisation_data(organisation) for organisation in partners]
+    leads = [role.person for role in programme.lead_roles.all()]
+    instructors = [
+        {"@type": "Person", "name": person.full_name, "url": absolute_url(person.get_absolute_url())}
+        for person in leads
+    ]
+    mode = ATTENDANCE_COURSE_MODE.get(programme.attendance_mode)
+    instances = []
+    today = timezone.localdate()
+    for intake in programme.intakes.all():
+        if is_past(intake, today) or intake.status == Intake.Status.CANCELLED:
+            continue
+        instance = {"@type": "CourseInstance", "name": intake.label or programme.title}
+        if mode:
+            instance["courseMode"] = mode
+        if intake.start_date:
+            instance["startDate"] = intake.start_date
+        if intake.end_date:
+            instance["endDate"] = intake.end_date
+        location = intake.location or programme.location
+        if location:
+            instance["location"] = location
+        if instructors:
+            instance["instructor"] = instructors
+        instances.append(instance)
+    if instances:
+        data["hasCourseInstance"] = instances
+    return data

@@ -1,0 +1,350 @@
+"""The programme catalogue's filters, and the number of programmes behind each option.
+
+`ProgrammeFilter` is the single definition of what a catalogue URL means: the page, the option
+counts and (later) search all run through it. Filters are forgiving: a value that no longer exists
+(an old bookmark, a retired partner) is dropped and reported in `ignored`, never an error page.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django_filters import fields as filter_fields
+
+from organisations.models import Organisation
+from topics.models import Topic
+from workstreams.models import WorkStream
+
+from .availability import Availability
+from .models import Audience, Programme, ProgrammePartner
+
+# More values than any real filter has options: a longer list is a hostile or broken URL.
+MAX_VALUES_PER_FILTER = 50
+
+
+@dataclass(frozen=True)
+class DurationBand:
+    slug: str
+    label: str
+    min_days: int | None
+    max_days: int | None
+
+    def condition(self) -> Q:
+        q = Q(duration_days__isnull=False)
+        if self.min_days is not None:
+            q &= Q(duration_days__gte=self.min_days)
+        if self.max_days is not None:
+            q &= Q(duration_days__lte=self.max_days)
+        return q
+
+
+# Bands read from `with_duration_days()`: 12 months (360 days) and 1 year (365) fall together.
+DURATION_BANDS = (
+    DurationBand("up-to-a-week", "Up to a week", None, 7),
+    DurationBand("weeks", "1 week to 3 months", 8, 92),
+    DurationBand("months", "3 months to a year", 93, 366),
+    DurationBand("over-a-year", "More than a year", 367, None),
+)
+
+
+def duration_band_expression() -> Case:
+    return Case(
+        *[When(band.condition(), then=Value(band.slug)) for band in DURATION_BANDS],
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+class SORT:
+    TITLE = "title"
+    START = "start"
+    DEADLINE = "deadline"
+    CHOICES = [(TITLE, "Title (A to Z)"), (START, "Next start date"), (DEADLINE, "Application deadline")]
+
+
+class LenientMultipleChoiceField(filter_fields.MultipleChoiceField):
+    """Keeps the values that are valid choices and drops the rest, remembering them in `ignored`."""
+
+    def clean(self, value):
+        values = self.to_python(value)
+        self.ignored = []
+        kept = []
+        for item in values:
+            if len(kept) < MAX_VALUES_PER_FILTER and self.valid_value(item):
+                if item not in kept:
+                    kept.append(item)
+            else:
+                self.ignored.append(item)
+        return kept
+
+
+class LenientChoiceField(filter_fields.ChoiceField):
+    """A single choice that falls back to the default instead of failing."""
+
+    def clean(self, value):
+        value = self.to_python(value)
+        self.ignored = []
+        if value and not self.valid_value(value):
+            self.ignored = [value]
+            return ""
+        return value
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    field_class = LenientChoiceField
+
+
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    """Several values of one facet, OR-ed, from a GET form of checkboxes."""
+
+    field_class = LenientMultipleChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+def _through_ids(through_model, **lookups) -> QuerySet:
+    return through_model.objects.filter(**lookups).values("programme_id")
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    """Filters for `/programmes/`; expects `Programme.objects.published().with_availability().with_duration_days()`."""
+
+    kind = FacetFilter(label="Type", choices=Programme.Kind.choices)
+    audience = FacetFilter(label="Who it is for", method="filter_audience")
+    level = FacetFilter(label="Level", choices=Programme.Level.choices)
+    study_mode = FacetFilter(label="Study mode", choices=Programme.StudyMode.choices)
+    duration = FacetFilter(
+        label="Duration", choices=[(band.slug, band.label) for band in DURATION_BANDS], method="filter_duration"
+    )
+    availability = FacetFilter(label="Availability", choices=Availability.choices)
+    partner = FacetFilter(label="Delivery partner", method="filter_partner")
+    commissioner = FacetFilter(label="Commissioned by", method="filter_commissioner")
+    work_stream = FacetFilter(label="Work stream", method="filter_work_stream")
+    topic = FacetFilter(label="Topic", method="filter_topic")
+    sort = SortFilter(label="Sort by", choices=SORT.CHOICES, empty_label=None, method="sort_by")
+
+    class Meta:
+        model = Programme
+        fields: list[str] = []
+
+    # Facets in the order the form shows them; each option shows how many programmes it would give.
+    FACETS = (
+        "availability",
+        "kind",
+        "audience",
+        "level",
+        "study_mode",
+        "duration",
+        "partner",
+        "commissioner",
+        "work_stream",
+        "topic",
+    )
+    # Facets whose options are records (slug, name) rather than fixed choices.
+    RECORD_FACETS = ("audience", "partner", "commissioner", "work_stream", "topic")
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if data is not None and "sort" not in data:
+            data = data.copy()
+            data["sort"] = SORT.TITLE
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.options_by_facet = self._load_record_options()
+        for name in self.RECORD_FACETS:
+            self.filters[name].extra["choices"] = [(slug, label) for slug, label in self.options_by_facet[name]]
+
+    # --- filtering -------------------------------------------------------------------------
+
+    def filter_audience(self, queryset, name, value):
+        return queryset.filter(pk__in=_through_ids(Programme.audiences.through, audience__slug__in=value))
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=_through_ids(
+                ProgrammePartner, role=ProgrammePartner.Role.DELIVERY_PARTNER, organisation__slug__in=value
+            )
+        )
+
+    def filter_commissioner(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=_through_ids(ProgrammePartner, role=ProgrammePartner.Role.COMMISSIONER, organisation__slug__in=value)
+        )
+
+    def filter_work_stream(self, queryset, name, value):
+        return queryset.filter(pk__in=_through_ids(Programme.work_streams.through, workstream__slug__in=value))
+
+    def filter_topic(self, queryset, name, value):
+        return queryset.filter(pk__in=_through_ids(Programme.topics.through, topic__slug__in=value))
+
+    def filter_duration(self, queryset, name, value):
+        condition = Q()
+        for band in DURATION_BANDS:
+            if band.slug in value:
+                condition |= band.condition()
+        return queryset.filter(condition)
+
+    def sort_by(self, queryset, name, value):
+        if value == SORT.START:
+            return queryset.order_by(F("next_start_date").asc(nulls_last=True), "title", "pk")
+        if value == SORT.DEADLINE:
+            return queryset.order_by(F("next_deadline").asc(nulls_last=True), "title", "pk")
+        return queryset.order_by("title", "pk")
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            qs = super().qs
+            # An empty or invalid sort still needs a stable order for pagination.
+            if not self.form.cleaned_data.get("sort"):
+                qs = self.sort_by(qs, "sort", SORT.TITLE)
+            self._qs = qs
+        return self._qs
+
+    def filtered_without(self, facet: str | None) -> QuerySet:
+        """The programmes the current filters select, ignoring one facet's own values."""
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != facet and name != "sort":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    # --- what the visitor asked for --------------------------------------------------------
+
+    @property
+    def ignored(self) -> list[str]:
+        """Values in the URL that match no option, so the page can say they were ignored."""
+        self.errors  # noqa: B018
+        return [value for field in self.form.fields.values() for value in getattr(field, "ignored", [])]
+
+    def selected(self, facet: str) -> list[str]:
+        self.errors  # noqa: B018
+        return list(self.form.cleaned_data.get(facet) or [])
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.selected(facet) for facet in self.FACETS)
+
+    # --- options and counts ----------------------------------------------------------------
+
+    def _load_record_options(self) -> dict[str, list[tuple[str, str]]]:
+        """Every record that at least one published programme uses, in one query."""
+        published = Programme.objects.published().values("pk")
+
+        def branch(queryset, facet, value, label, position):
+            return (
+                queryset.order_by()
+                .annotate(facet=Value(facet), value=F(value), label=F(label), position=position)
+                .values_list("facet", "value", "label", "position")
+                .distinct()
+            )
+
+        zero = Value(0, output_field=IntegerField())
+        branches = [
+            branch(Audience.objects.filter(programmes__in=published), "audience", "slug", "name", F("order")),
+            branch(
+                Organisation.objects.filter(
+                    programme_partnerships__programme__in=published,
+                    programme_partnerships__role=ProgrammePartner.Role.DELIVERY_PARTNER,
+                ),
+                "partner",
+                "slug",
+                "name",
+                zero,
+            ),
+            branch(
+                Organisation.objects.filter(
+                    programme_partnerships__programme__in=published,
+                    programme_partnerships__role=ProgrammePartner.Role.COMMISSIONER,
+                ),
+                "commissioner",
+                "slug",
+                "name",
+                zero,
+            ),
+            branch(
+                WorkStream.objects.published().filter(programmes__in=published),
+                "work_stream",
+                "slug",
+                "title",
+                F("order"),
+            ),
+            branch(Topic.objects.filter(programmes__in=published), "topic", "slug", "name", zero),
+        ]
+        rows = branches[0].union(*branches[1:], all=True).order_by()
+        options: dict[str, list[tuple[str, str]]] = {name: [] for name in self.RECORD_FACETS}
+        for facet, slug, label, _position in sorted(rows, key=lambda row: (row[3], row[2].casefold())):
+            if (slug, label) not in options[facet]:
+                options[facet].append((slug, label))
+        return options
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """For each facet and option: how many programmes match the other facets plus that option.
+
+        One query: a UNION of one GROUP BY per facet, each over `filtered_without(facet)`, so the
+        numbers are exactly what following the option's link would show.
+        """
+
+        def grouped(queryset, facet, value):
+            return (
+                queryset.order_by()
+                .values(value=value)
+                .annotate(facet=Value(facet), n=Count("programme_id", distinct=True))
+                .values_list("facet", "value", "n")
+            )
+
+        def scalar(facet, value):
+            return (
+                self.filtered_without(facet)
+                .values(value=value)
+                .annotate(facet=Value(facet), n=Count("pk"))
+                .values_list("facet", "value", "n")
+            )
+
+        def through(model, facet, value, **lookups):
+            return grouped(model.objects.filter(programme__in=self.filtered_without(facet), **lookups), facet, value)
+
+        role = ProgrammePartner.Role
+        branches = [
+            scalar("availability", F("availability")),
+            scalar("kind", F("kind")),
+            through(Programme.audiences.through, "audience", F("audience__slug")),
+            scalar("level", F("level")),
+            scalar("study_mode", F("study_mode")),
+            scalar("duration", duration_band_expression()),
+            through(ProgrammePartner, "partner", F("organisation__slug"), role=role.DELIVERY_PARTNER),
+            through(ProgrammePartner, "commissioner", F("organisation__slug"), role=role.COMMISSIONER),
+            through(Programme.work_streams.through, "work_stream", F("workstream__slug")),
+            through(Programme.topics.through, "topic", F("topic__slug")),
+        ]
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for facet, value, n in branches[0].union(*branches[1:], all=True).order_by():
+            counts[facet][value] = n
+        return counts
+
+    def facets(self) -> list[dict]:
+        """Everything the filter form shows: each facet with its options, counts and ticks."""
+        counts = self.facet_counts()
+        result = []
+        for name in self.FACETS:
+            chosen = set(self.selected(name))
+            options = []
+            for value, label in self.form.fields[name].choices:
+                count = counts.get(name, {}).get(value, 0)
+                # An option that would match nothing is left out, unless the visitor ticked it.
+                if count or value in chosen:
+                    options.append({"value": value, "label": label, "count": count, "selected": value in chosen})
+            if options:
+                result.append(
+                    {
+                        "name": name,
+                        "label": self.filters[name].label,
+                        "options": options,
+                        "selected_count": len(chosen),
+                    }
+                )
+        return result
