@@ -14,12 +14,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import http_date
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, vDuration
 
 from hsmc_site.seo import absolute_url
 
-from .feeds import feed_view, last_change, site_host
+from .feeds import cached_body, feed_view, last_change, site_host
 from .models import Intake, Programme
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -123,12 +124,15 @@ def _calendar_response(body: bytes, *, filename: str) -> HttpResponse:
 @require_safe
 @feed_view
 def catalogue_calendar(request):
-    body = build_calendar(
-        calendar_intakes(Intake.objects.published()),
-        name=f"{settings.SITE_SHORT_NAME} programme dates",
-        description=f"Start dates and application deadlines of every programme of the {settings.SITE_NAME}.",
+    body = cached_body(
+        "calendar",
+        lambda: build_calendar(
+            calendar_intakes(Intake.objects.published()),
+            name=f"{settings.SITE_SHORT_NAME} programme dates",
+            description=f"Start dates and application deadlines of every programme of the {settings.SITE_NAME}.",
+        ),
     )
-    return _calendar_response(body, filename=f"{settings.SITE_SHORT_NAME.lower()}-programme-dates.ics")
+    return _calendar_response(body, filename=f"{slugify(settings.SITE_SHORT_NAME) or 'programme'}-dates.ics")
 
 
 @require_safe

@@ -1,10 +1,12 @@
 """Atom feed of programmes recently published or updated, and helpers shared by the other feeds."""
 
 import datetime
+import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +16,7 @@ from django.views.decorators.http import conditional_page
 
 from hsmc_site.seo import absolute_url
 
-from .models import Programme
+from .models import Intake, Programme
 
 FEED_LENGTH = 50
 # Seconds a browser, proxy or CDN may reuse a feed: new programmes reach aggregators within this time.
@@ -46,6 +48,31 @@ def last_change(model, *, depends_on_date: bool = False) -> datetime.datetime | 
     if depends_on_date:
         stamps.append(timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min)))
     return max((stamp for stamp in stamps if stamp is not None), default=None)
+
+
+def cached_body(name: str, build) -> bytes:
+    """A large feed built once per change of the catalogue, then served from the shared cache.
+
+    The key holds the latest change to programmes, intakes (from their history, so deletions count)
+    and work streams, and today's date; anything else an editor changes shows within FEED_MAX_AGE.
+    """
+    from workstreams.models import WorkStream
+
+    version = "|".join(
+        str(stamp)
+        for stamp in (
+            Programme.objects.aggregate(last=Max("updated_at"))["last"],
+            Intake.history.aggregate(last=Max("history_date"))["last"],
+            WorkStream.objects.aggregate(last=Max("updated_at"))["last"],
+            timezone.localdate(),
+        )
+    )
+    key = f"feeds:{name}:{hashlib.sha256(version.encode()).hexdigest()}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, FEED_MAX_AGE)
+    return body
 
 
 class CatalogueAtomFeed(Feed):

@@ -28,7 +28,7 @@ from hsmc_site.seo import absolute_url
 from workstreams.models import WorkStream
 
 from .availability import Availability
-from .feeds import feed_view, last_change
+from .feeds import cached_body, feed_view, last_change
 from .models import Intake, Programme
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
@@ -240,7 +240,10 @@ def build_catalog(programmes, *, generated: datetime.datetime) -> bytes:
 def xcri_cap_feed(request):
     # "generated" is when the catalogue last changed, so an unchanged feed is byte-for-byte the same.
     generated = last_change(Programme, depends_on_date=True)
-    body = build_catalog(xcri_programmes(), generated=generated or datetime.datetime.now(datetime.UTC))
+    body = cached_body(
+        "xcri-cap",
+        lambda: build_catalog(xcri_programmes(), generated=generated or datetime.datetime.now(datetime.UTC)),
+    )
     response = HttpResponse(body, content_type=CONTENT_TYPE)
     if generated:
         response["Last-Modified"] = http_date(generated.timestamp())
