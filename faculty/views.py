@@ -1,16 +1,302 @@
-from django.views.generic import ListView
+"""People: an A to Z directory filterable by role and work stream, and a profile for each person."""
 
+import string
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch
+from django.db.models.functions import Lower, Substr, Upper
+from django.http import Http404
+from django.urls import reverse
+from django_filters.views import FilterView
+
+from hsmc_site.seo import PageMixin, absolute_url, centre_reference, organisation_data
+from programmes.models import Programme
 from publishing.views import PublishedDetailView
+from research.models import Investigator, ResearchProject
+from workstreams.models import KeyContact, WorkStream, WorkStreamMember
 
+from .filters import PersonFilter
 from .models import Person
 
+OTHER_LETTER = "#"
 
-class PersonListView(ListView):
-    paginate_by = 20
+
+def person_reference(person: Person) -> dict:
+    """A short schema.org Person pointing at the full profile, for investigators, leads and contacts."""
+    data = {"@type": "Person", "name": person.full_name, "url": absolute_url(person.get_absolute_url())}
+    if person.job_title:
+        data["jobTitle"] = person.job_title
+    return data
+
+
+def person_data(person: Person) -> dict:
+    """A profile page: schema.org ProfilePage whose main entity is the Person."""
+    url = absolute_url(person.get_absolute_url())
+    data = {
+        "@type": "Person",
+        "@id": f"{url}#person",
+        "name": person.full_name,
+        "givenName": person.given_name,
+        "familyName": person.family_name,
+        "url": url,
+        # The home organisation when it is not the centre, e.g. a visiting professor's university.
+        "affiliation": organisation_data(person.affiliation) if person.affiliation else centre_reference(),
+    }
+    if person.affiliation:
+        data["memberOf"] = centre_reference()
+    if person.honorific:
+        data["honorificPrefix"] = person.honorific
+    if person.job_title:
+        data["jobTitle"] = person.job_title
+    if person.biography:
+        data["description"] = person.biography[:500]
+    if person.email:
+        data["email"] = f"mailto:{person.email}"
+    if person.phone:
+        data["telephone"] = person.phone
+    if person.photo:
+        data["image"] = absolute_url(person.photo.url)
+    same_as = [link for link in (person.orcid_url, person.profile_url) if link]
+    if same_as:
+        data["sameAs"] = same_as
+    expertise = [topic.name for topic in person.expertise.all()]
+    if expertise:
+        data["knowsAbout"] = expertise
+    return {
+        "@type": "ProfilePage",
+        "url": url,
+        "name": person.full_name,
+        "dateModified": person.updated_at.isoformat(),
+        "mainEntity": data,
+    }
+
+
+def page_number(raw: str | None) -> int:
+    """A page number from the query string: a whole number of at least 1, or a 404."""
+    raw = raw or "1"
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise Http404("That page number does not exist.")
+    return int(raw)
+
+
+def family_initial() -> Upper:
+    """The first character of the family name, upper-cased: what the directory sorts and groups by."""
+    return Upper(Substr("family_name", 1, 1))
+
+
+def letter_of(initial: str) -> str:
+    """The directory heading for a family name's first character: itself if a letter, otherwise '#'."""
+    return initial.upper() if initial and initial.isalpha() else OTHER_LETTER
+
+
+def letter_anchor(letter: str) -> str:
+    return "letter-other" if letter == OTHER_LETTER else f"letter-{letter}"
+
+
+@dataclass
+class LetterGroup:
+    letter: str
+    anchor: str
+    continued: bool = False
+    people: list = field(default_factory=list)
+
+
+class PersonListView(PageMixin, FilterView):
+    """The directory: A to Z by family name, grouped by initial, with a jump list that works across pages."""
+
+    model = Person
+    filterset_class = PersonFilter
+    template_name = "faculty/person_list.html"
+    paginate_by = 100
+    strict = False
 
     def get_queryset(self):
         return Person.objects.published()
 
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET  # always bound, so counts read cleaned data
+        return kwargs
 
-class PersonDetailView(PublishedDetailView):
+    def directory(self, queryset):
+        # Ordered by the initial first, so each letter's people sit together on the same or adjacent pages
+        # and the letter counts (ordered by the same expression, in the same collation) line up with them.
+        return queryset.annotate(initial=family_initial()).order_by(
+            "initial", Lower("family_name"), Lower("given_name"), "pk"
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        """Past the last page shows the last page; anything that is not a page number is a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        paginator.count = self.total  # already known from the letter counts: saves a COUNT query
+        page = paginator.page(min(page_number(self.request.GET.get(self.page_kwarg)), paginator.num_pages))
+        self.page = page
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def first_pages(self) -> dict[str, int]:
+        """The page on which each letter's first person appears, from the letter counts."""
+        pages: dict[str, int] = {}
+        offset = 0
+        for initial, count in self.letter_counts:
+            pages.setdefault(letter_of(initial), offset // self.paginate_by + 1)
+            offset += count
+        return pages
+
+    def jump_list(self) -> list[dict]:
+        """A to Z (plus any other initials), each linking to the page and heading where it starts."""
+        pages = self.first_pages()
+        letters = [*string.ascii_uppercase, *(letter for letter in pages if letter not in string.ascii_uppercase)]
+        entries = []
+        for letter in letters:
+            href = ""
+            if letter in pages:
+                anchor = letter_anchor(letter)
+                if pages[letter] == self.page.number:
+                    href = f"#{anchor}"
+                else:
+                    query = self.request.GET.copy()
+                    query.pop(self.page_kwarg, None)
+                    if pages[letter] > 1:
+                        query[self.page_kwarg] = str(pages[letter])
+                    href = (
+                        f"{self.request.path}?{query.urlencode()}#{anchor}"
+                        if query
+                        else f"{self.request.path}#{anchor}"
+                    )
+            entries.append({"letter": letter, "href": href})
+        return entries
+
+    def groups(self, people) -> list[LetterGroup]:
+        """The people on this page under their letter headings; a letter begun on an earlier page is 'continued'."""
+        pages = self.first_pages()
+        groups: dict[str, LetterGroup] = {}
+        for person in people:
+            letter = letter_of(person.initial)
+            if letter not in groups:
+                continued = pages.get(letter, self.page.number) < self.page.number
+                groups[letter] = LetterGroup(letter, letter_anchor(letter), continued=continued)
+            groups[letter].people.append(person)
+        return list(groups.values())
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        filtered = self.filterset.qs
+        self.letter_counts = list(
+            filtered.order_by()
+            .annotate(initial=family_initial())
+            .values_list("initial")
+            .annotate(n=Count("pk"))
+            .order_by("initial")
+        )
+        self.total = sum(count for _initial, count in self.letter_counts)
+        self.object_list = self.directory(filtered).select_related("affiliation")
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        counts = self.filterset.facet_counts()
+        context = super().get_context_data(**kwargs)
+        context.update(
+            people=context["object_list"],
+            page_range=self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1),
+            groups=self.groups(context["object_list"]),
+            jump_list=self.jump_list(),
+            facets=self.filterset.facets(counts),
+            ignored=self.filterset.ignored,
+            is_filtered=self.filterset.is_filtered,
+            total=self.total,
+        )
+        return context
+
+    def get_crumbs(self):
+        return [("People", reverse("faculty:list"))]
+
+    def get_structured_data(self):
+        return {
+            "@type": "ItemList",
+            "name": "People",
+            "numberOfItems": self.total,
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": self.page.start_index() + index,
+                    "url": absolute_url(person.get_absolute_url()),
+                    "name": person.full_name,
+                }
+                for index, person in enumerate(self.page.object_list)
+            ],
+        }
+
+
+class PersonDetailView(PageMixin, PublishedDetailView):
+    """A profile: who they are, what they teach and research, and how to reach them."""
+
     model = Person
+
+    def get_queryset(self):
+        # Related records are built here, per request, so "published" means published now.
+        published_work_streams = WorkStream.objects.published()
+        return (
+            super()
+            .get_queryset()
+            .select_related("affiliation")
+            .prefetch_related(
+                "expertise",
+                Prefetch("programmes_led", queryset=Programme.objects.published().for_cards()),
+                Prefetch(
+                    "investigator_roles",
+                    queryset=Investigator.objects.filter(project__in=ResearchProject.objects.published())
+                    .select_related("project")
+                    .order_by(F("project__start_date").desc(nulls_last=True), "project__title", "pk"),
+                ),
+                Prefetch(
+                    "key_contact_roles",
+                    queryset=KeyContact.objects.filter(work_stream__in=published_work_streams).select_related(
+                        "work_stream"
+                    ),
+                ),
+                Prefetch(
+                    "work_stream_memberships",
+                    queryset=WorkStreamMember.objects.filter(work_stream__in=published_work_streams).select_related(
+                        "work_stream"
+                    ),
+                ),
+            )
+        )
+
+    def work_streams(self) -> list[dict]:
+        """Every work stream the person belongs to or is a key contact for, key contacts first."""
+        person = self.object
+        entries: dict[int, dict] = {}
+        for role in person.key_contact_roles.all():
+            entries[role.work_stream_id] = {
+                "work_stream": role.work_stream,
+                "key_contact": True,
+                "role": role.role_label,
+            }
+        for membership in person.work_stream_memberships.all():
+            entries.setdefault(
+                membership.work_stream_id, {"work_stream": membership.work_stream, "key_contact": False, "role": ""}
+            )
+        return sorted(
+            entries.values(),
+            key=lambda entry: (not entry["key_contact"], entry["work_stream"].order, entry["work_stream"].title),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        context.update(
+            person=person,
+            expertise=person.expertise.all(),
+            programmes=person.programmes_led.all(),
+            research_roles=person.investigator_roles.all(),
+            work_streams=self.work_streams(),
+        )
+        return context
+
+    def get_crumbs(self):
+        return [("People", reverse("faculty:list")), (self.object.full_name, self.object.get_absolute_url())]
+
+    def get_structured_data(self):
+        return person_data(self.object)

@@ -1,16 +1,198 @@
-from django.views.generic import ListView
+"""Research: a filterable list of projects, and a page for each project."""
 
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.http import Http404
+from django.urls import reverse
+from django_filters.views import FilterView
+
+from faculty.models import Person
+from faculty.views import person_reference
+from hsmc_site.seo import PageMixin, absolute_url, centre_reference, organisation_data
+from programmes.models import Programme
 from publishing.views import PublishedDetailView
+from workstreams.models import WorkStream
 
-from .models import ResearchProject
+from .filters import ResearchProjectFilter
+from .models import Investigator, ProjectOrganisation, ProjectStatus, ResearchOutput, ResearchProject
+
+# How each kind of output reads to schema.org parsers.
+OUTPUT_TYPES = {
+    ResearchOutput.Kind.REPORT: "Report",
+    ResearchOutput.Kind.ARTICLE: "ScholarlyArticle",
+    ResearchOutput.Kind.CHAPTER: "Chapter",
+    ResearchOutput.Kind.BRIEFING: "Report",
+    ResearchOutput.Kind.PRESENTATION: "PresentationDigitalDocument",
+    ResearchOutput.Kind.DATASET: "Dataset",
+}
 
 
-class ResearchProjectListView(ListView):
+def page_number(raw: str | None) -> int:
+    """A page number from the query string: a whole number of at least 1, or a 404."""
+    raw = raw or "1"
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise Http404("That page number does not exist.")
+    return int(raw)
+
+
+def project_data(project: ResearchProject) -> dict:
+    """A project as a schema.org ResearchProject, from the prefetched relations of the detail page."""
+    url = absolute_url(project.get_absolute_url())
+    data = {
+        "@type": "ResearchProject",
+        "@id": f"{url}#project",
+        "name": project.title,
+        "description": project.summary,
+        "url": url,
+        "parentOrganization": centre_reference(),
+    }
+    if project.description:
+        data["disambiguatingDescription"] = project.description[:500]
+    if project.start_date:
+        data["foundingDate"] = project.start_date.isoformat()
+    if project.end_date:
+        data["dissolutionDate"] = project.end_date.isoformat()
+    funders = [organisation_data(organisation) for organisation in project.funders]
+    if funders:
+        data["funder"] = funders
+    commissioners = [
+        organisation_data(organisation)
+        for organisation in project.organisations_with_role(ProjectOrganisation.Role.COMMISSIONER)
+    ]
+    if commissioners:
+        data["sponsor"] = commissioners
+    members = [person_reference(link.person) for link in project.investigator_roles.all()]
+    members += [organisation_data(organisation) for organisation in project.partners]
+    if members:
+        data["member"] = members
+    topics = [topic.name for topic in project.topics.all()]
+    if topics:
+        data["knowsAbout"] = topics
+    outputs = []
+    for output in project.outputs.all():
+        work = {"@type": OUTPUT_TYPES.get(output.kind, "CreativeWork"), "name": output.title}
+        if output.link:
+            work["url"] = output.link
+        if output.doi:
+            work["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": output.doi}
+        if output.year:
+            work["datePublished"] = str(output.year)
+        outputs.append(work)
+    if outputs:
+        data["subjectOf"] = outputs
+    return data
+
+
+class ResearchProjectListView(PageMixin, FilterView):
+    """Research projects, filtered by status, work stream, topic and funder, with a count on every option."""
+
+    model = ResearchProject
+    filterset_class = ResearchProjectFilter
+    template_name = "research/researchproject_list.html"
     paginate_by = 20
+    # Unknown values are dropped by the filters themselves; the rest still apply.
+    strict = False
 
     def get_queryset(self):
-        return ResearchProject.objects.published()
+        current_first = Case(
+            When(project_status=ProjectStatus.CURRENT, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        return (
+            ResearchProject.objects.published()
+            .for_cards()
+            .order_by(current_first, F("start_date").desc(nulls_last=True), "title", "pk")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET  # always bound, so counts and totals read cleaned data
+        return kwargs
+
+    def paginate_queryset(self, queryset, page_size):
+        """Past the last page shows the last page; anything that is not a page number is a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        paginator.count = self.total  # already known from the status counts: saves a COUNT query
+        page = paginator.page(min(page_number(self.request.GET.get(self.page_kwarg)), paginator.num_pages))
+        self.page = page
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        counts = self.filterset.facet_counts()
+        self.total = self.filterset.total(counts)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            projects=context["object_list"],
+            page_range=self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1),
+            facets=self.filterset.facets(counts),
+            ignored=self.filterset.ignored,
+            is_filtered=self.filterset.is_filtered,
+            total=self.total,
+        )
+        return context
+
+    def get_crumbs(self):
+        return [("Research", reverse("research:list"))]
+
+    def get_structured_data(self):
+        return {
+            "@type": "ItemList",
+            "name": "Research projects",
+            "numberOfItems": self.total,
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": self.page.start_index() + index,
+                    "url": absolute_url(project.get_absolute_url()),
+                    "name": project.title,
+                }
+                for index, project in enumerate(self.page.object_list)
+            ],
+        }
 
 
-class ResearchProjectDetailView(PublishedDetailView):
+class ResearchProjectDetailView(PageMixin, PublishedDetailView):
+    """One project: what it is, who runs and funds it, what it produced and which programmes it informs."""
+
     model = ResearchProject
+
+    def get_queryset(self):
+        # Related records are built here, per request, so "published" means published now.
+        return (
+            super()
+            .get_queryset()
+            .with_status()
+            .prefetch_related(
+                Prefetch("organisation_roles", queryset=ProjectOrganisation.objects.select_related("organisation")),
+                Prefetch(
+                    "investigator_roles",
+                    queryset=Investigator.objects.filter(person__in=Person.objects.published()).select_related(
+                        "person", "person__affiliation"
+                    ),
+                ),
+                "outputs",
+                Prefetch("work_streams", queryset=WorkStream.objects.published()),
+                "topics",
+                Prefetch("informs_programmes", queryset=Programme.objects.published().for_cards()),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.object
+        context.update(
+            project=project,
+            funders=project.funders,
+            partners=project.partners,
+            commissioners=project.organisations_with_role(ProjectOrganisation.Role.COMMISSIONER),
+            investigators=project.investigator_roles.all(),
+            outputs=project.outputs.all(),
+            work_streams=project.work_streams.all(),
+            topics=project.topics.all(),
+            programmes=project.informs_programmes.all(),
+        )
+        return context
+
+    def get_crumbs(self):
+        return [("Research", reverse("research:list")), (self.object.title, self.object.get_absolute_url())]
+
+    def get_structured_data(self):
+        return project_data(self.object)

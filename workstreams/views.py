@@ -1,16 +1,175 @@
+"""Work streams: the centre's areas of work, each with its programmes, research, people and key contacts."""
+
+from django.conf import settings
+from django.db.models import F, Func, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.views.generic import ListView
 
+from faculty.models import Person
+from hsmc_site.seo import PageMixin, absolute_url, centre_reference
+from programmes.models import Programme
 from publishing.views import PublishedDetailView
+from research.models import ResearchProject
 
-from .models import WorkStream
+from .models import KeyContact, WorkStream, WorkStreamMember
 
 
-class WorkStreamListView(ListView):
-    paginate_by = 20
+def count_of(queryset) -> Subquery:
+    """The number of rows of a correlated queryset, as a subquery (no GROUP BY on the outer query)."""
+    return Coalesce(Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]), 0)
+
+
+def work_stream_data(work_stream: WorkStream, programmes, projects, key_contacts) -> dict:
+    """A work stream page as a schema.org CollectionPage of its programmes and projects."""
+    url = absolute_url(work_stream.get_absolute_url())
+    items = [*programmes, *projects]
+    publisher = centre_reference()
+    contact_points = []
+    for contact in key_contacts:
+        person = contact.person
+        point = {"@type": "ContactPoint", "name": person.full_name, "contactType": contact.role_label or "Key contact"}
+        if person.email:
+            point["email"] = person.email
+        if person.phone:
+            point["telephone"] = person.phone
+        contact_points.append(point)
+    if contact_points:
+        publisher["contactPoint"] = contact_points
+    data = {
+        "@type": "CollectionPage",
+        "@id": f"{url}#page",
+        "name": work_stream.title,
+        "description": work_stream.summary,
+        "url": url,
+        "dateModified": work_stream.updated_at.isoformat(),
+        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": absolute_url(reverse("home"))},
+        "publisher": publisher,
+        "mainEntity": {
+            "@type": "ItemList",
+            "numberOfItems": len(items),
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "url": absolute_url(item.get_absolute_url()),
+                    "name": item.title,
+                }
+                for position, item in enumerate(items, start=1)
+            ],
+        },
+    }
+    topics = [{"@type": "Thing", "name": topic.name} for topic in work_stream.focus_areas.all()]
+    if topics:
+        data["about"] = topics
+    return data
+
+
+class WorkStreamListView(PageMixin, ListView):
+    """Every published work stream with its focus areas and how many programmes and projects it has."""
+
+    template_name = "workstreams/workstream_list.html"
+    context_object_name = "work_streams"
 
     def get_queryset(self):
-        return WorkStream.objects.published()
+        programmes = Programme.objects.published().filter(work_streams=OuterRef("pk"))
+        projects = ResearchProject.objects.published().filter(work_streams=OuterRef("pk"))
+        return (
+            WorkStream.objects.published()
+            .annotate(programme_count=count_of(programmes), project_count=count_of(projects))
+            .prefetch_related("focus_areas")
+        )
+
+    def get_crumbs(self):
+        return [("Work streams", reverse("workstreams:list"))]
+
+    def get_structured_data(self):
+        return {
+            "@type": "ItemList",
+            "name": "Work streams",
+            "numberOfItems": len(self.object_list),
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "url": absolute_url(work_stream.get_absolute_url()),
+                    "name": work_stream.title,
+                }
+                for position, work_stream in enumerate(self.object_list, start=1)
+            ],
+        }
 
 
-class WorkStreamDetailView(PublishedDetailView):
+class WorkStreamDetailView(PageMixin, PublishedDetailView):
+    """A work stream: why it matters, its goals, programmes by kind, research, people and key contacts."""
+
     model = WorkStream
+
+    def get_queryset(self):
+        # Related records are built here, per request, so "published" means published now.
+        published_people = Person.objects.published()
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "goals",
+                "focus_areas",
+                Prefetch("programmes", queryset=Programme.objects.published().for_cards().order_by("title", "pk")),
+                Prefetch(
+                    "research_projects",
+                    queryset=ResearchProject.objects.published()
+                    .with_status()
+                    .order_by(F("start_date").desc(nulls_last=True), "title", "pk"),
+                ),
+                Prefetch(
+                    "memberships",
+                    queryset=WorkStreamMember.objects.filter(person__in=published_people).select_related(
+                        "person", "person__affiliation"
+                    ),
+                ),
+                Prefetch(
+                    "key_contact_roles",
+                    queryset=KeyContact.objects.filter(person__in=published_people).select_related("person"),
+                ),
+            )
+        )
+
+    @staticmethod
+    def programmes_by_kind(programmes) -> list[dict]:
+        """Programmes grouped by kind, the kinds in the order editors see them in the admin."""
+        groups: dict[str, list] = {}
+        for programme in programmes:
+            groups.setdefault(programme.kind, []).append(programme)
+        order = {kind: index for index, kind in enumerate(Programme.Kind.values)}
+        return [
+            {"kind": kind, "label": Programme.Kind(kind).label if kind in order else kind, "programmes": items}
+            for kind, items in sorted(groups.items(), key=lambda group: order.get(group[0], len(order)))
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        work_stream = self.object
+        programmes = list(work_stream.programmes.all())
+        context.update(
+            work_stream=work_stream,
+            goals=work_stream.goals.all(),
+            focus_areas=work_stream.focus_areas.all(),
+            programmes=programmes,
+            programme_groups=self.programmes_by_kind(programmes),
+            projects=work_stream.research_projects.all(),
+            members=[membership.person for membership in work_stream.memberships.all()],
+            key_contacts=work_stream.key_contact_roles.all(),
+        )
+        return context
+
+    def get_crumbs(self):
+        return [("Work streams", reverse("workstreams:list")), (self.object.title, self.object.get_absolute_url())]
+
+    def get_structured_data(self):
+        work_stream = self.object
+        return work_stream_data(
+            work_stream,
+            work_stream.programmes.all(),
+            work_stream.research_projects.all(),
+            work_stream.key_contact_roles.all(),
+        )
