@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
 from .models import Status
@@ -29,6 +30,7 @@ PUBLISHING_FIELDSET = (
 )
 
 REVIEW_SOON_DAYS = 30
+RELATED_HISTORY_LIMIT = 50
 
 
 class PublicationFilter(admin.SimpleListFilter):
@@ -99,6 +101,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
     save_on_top = True
     readonly_fields = ("public_page", "created_at", "updated_at")
     history_list_display = ["status"]
+    object_history_template = "admin/publishing/object_history.html"
 
     @admin.display(description="status", ordering="status")
     def publication(self, obj) -> str:
@@ -183,6 +186,42 @@ class PublishableAdmin(SimpleHistoryAdmin):
             self.log_change(request, obj, [{"changed": {"fields": ["Status"]}}])
             changed.append(obj)
         return changed
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {**(extra_context or {}), "related_history": self.related_history(request, object_id)}
+        return super().history_view(request, object_id, extra_context)
+
+    def related_history(self, request, object_id) -> list[dict]:
+        """Recent changes to the rows edited inline (intakes, partners, goals...), with who and what.
+
+        They have their own history tables; reverting the page does not touch them, so the editor
+        needs to see them here to put a row back by hand.
+        """
+        sections = []
+        for inline in self.get_inline_instances(request):
+            history = getattr(inline.model, "history", None)
+            if history is None:
+                continue
+            fk_name = next(
+                field.attname
+                for field in inline.model._meta.concrete_fields
+                if field.is_relation and field.related_model is self.model
+            )
+            records = list(
+                history.filter(**{fk_name: object_id}).select_related("history_user")[:RELATED_HISTORY_LIMIT]
+            )
+            for record in records:
+                previous = record.prev_record if record.history_type == "~" else None
+                record.field_changes = (
+                    HistoricalRecordContextHelper(inline.model, record).context_for_delta_changes(
+                        record.diff_against(previous)
+                    )
+                    if previous is not None
+                    else []
+                )
+            if records:
+                sections.append({"title": inline.model._meta.verbose_name_plural, "records": records})
+        return sections
 
     # Reverting restores tracked many-to-many fields (audiences, topics...) as they were in the
     # chosen version; simple_history's own revert form would show their current values.

@@ -403,3 +403,22 @@ def test_enquiry_handler_cannot_import_or_export_programmes(client, enquiry_hand
 
     assert client.get(reverse("admin:programmes_programme_import")).status_code == 403
     assert client.get(reverse("admin:programmes_programme_export")).status_code == 403
+
+
+def test_history_page_shows_who_changed_an_intake_and_what(editor_client):
+    intake = IntakeFactory(label="Cohort 1", start_date=datetime.date(2031, 1, 13), end_date=None)
+    programme = intake.programme
+    change_url = reverse("admin:programmes_programme_change", args=[programme.pk])
+    data = form_data(editor_client.get(change_url))
+    set_fields(data, **{"intakes-0-start_date": "2031-02-10"})
+    assert editor_client.post(change_url, data).status_code == 302
+
+    response = editor_client.get(reverse("admin:programmes_programme_history", args=[programme.pk]))
+
+    assert "Changes to rows edited on this page" in response.text
+    related = response.context["related_history"]
+    assert [section["title"] for section in related] == ["intakes"]
+    latest = related[0]["records"][0]
+    assert latest.history_user.username == "content-editor"
+    assert latest.field_changes == [{"field": "Start date", "old": "2031-01-13", "new": "2031-02-10"}]
+    assert "2031-01-13" in response.text
