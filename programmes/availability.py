@@ -8,7 +8,6 @@ import datetime
 
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models.lookups import Exact
 from django.utils import timezone
 
 
@@ -30,15 +29,14 @@ RANKS = {
     Availability.RUNNING: 5,
     Availability.CLOSED: 6,
 }
-BY_RANK = {rank: state for state, rank in RANKS.items()}
 
 
 def today() -> datetime.date:
     return timezone.localdate()
 
 
-def intake_rank(on: datetime.date, prefix: str = "") -> Case:
-    """Rank of an intake's availability on a date, as a database expression.
+def intake_rules(on: datetime.date, prefix: str = "") -> list[tuple[Q, Availability]]:
+    """The availability of an intake on a date: the first rule that matches wins.
 
     - cancelled or full: closed;
     - no start date, or dates marked to be confirmed: dates to be confirmed;
@@ -54,31 +52,33 @@ def intake_rank(on: datetime.date, prefix: str = "") -> Case:
     def q(**lookups) -> Q:
         return Q(**{prefix + name: value for name, value in lookups.items()})
 
+    return [
+        (q(status__in=["full", "cancelled"]), Availability.CLOSED),
+        (q(dates_to_be_confirmed=True) | q(start_date__isnull=True), Availability.DATES_TBC),
+        (q(applications_open__gt=on), Availability.OPENING_SOON),
+        (q(application_deadline__gte=on) | q(application_deadline__isnull=True, start_date__gt=on), Availability.OPEN),
+        (q(start_date__gt=on), Availability.STARTING_SOON),
+        (q(start_date__lte=on, end_date__gte=on) | q(start_date=on, end_date__isnull=True), Availability.RUNNING),
+    ]
+
+
+def intake_rank(on: datetime.date, prefix: str = "") -> Case:
+    """Rank of an intake's availability on a date (see `intake_rules`), as a database expression."""
     return Case(
-        When(q(status__in=["full", "cancelled"]), then=Value(RANKS[Availability.CLOSED])),
-        When(
-            q(dates_to_be_confirmed=True) | q(start_date__isnull=True),
-            then=Value(RANKS[Availability.DATES_TBC]),
-        ),
-        When(q(applications_open__gt=on), then=Value(RANKS[Availability.OPENING_SOON])),
-        When(
-            q(application_deadline__gte=on) | q(application_deadline__isnull=True, start_date__gt=on),
-            then=Value(RANKS[Availability.OPEN]),
-        ),
-        When(q(start_date__gt=on), then=Value(RANKS[Availability.STARTING_SOON])),
-        When(
-            q(start_date__lte=on, end_date__gte=on) | q(start_date=on, end_date__isnull=True),
-            then=Value(RANKS[Availability.RUNNING]),
-        ),
+        *[When(condition, then=Value(RANKS[state])) for condition, state in intake_rules(on, prefix)],
         default=Value(RANKS[Availability.CLOSED]),
         output_field=IntegerField(),
     )
 
 
-def state_from_rank(rank_expression) -> Case:
-    """Turn a rank expression into the availability value stored in `Availability`."""
+def intake_state(on: datetime.date, prefix: str = "") -> Case:
+    """Availability of an intake on a date (see `intake_rules`), as a database expression.
+
+    The same rules as `intake_rank`, returning the value directly: mapping a rank back to a state
+    would repeat the whole rank expression once per state in the SQL.
+    """
     return Case(
-        *[When(Exact(rank_expression, Value(rank)), then=Value(state.value)) for rank, state in BY_RANK.items()],
-        default=Value(Availability.DATES_TBC.value),
+        *[When(condition, then=Value(state.value)) for condition, state in intake_rules(on, prefix)],
+        default=Value(Availability.CLOSED.value),
         output_field=models.CharField(),
     )

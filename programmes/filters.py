@@ -5,20 +5,18 @@ counts and (later) search all run through it. Filters are forgiving: a value tha
 (an old bookmark, a retired partner) is dropped and reported in `ignored`, never an error page.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django_filters import fields as filter_fields
 
-from organisations.models import Organisation
-from topics.models import Topic
 from workstreams.models import WorkStream
 
 from .availability import Availability
-from .models import Audience, Programme, ProgrammePartner
+from .models import Programme, ProgrammePartner
 
 # More values than any real filter has options: a longer list is a hostile or broken URL.
 MAX_VALUES_PER_FILTER = 50
@@ -30,6 +28,13 @@ class DurationBand:
     label: str
     min_days: int | None
     max_days: int | None
+
+    def contains(self, days: int | None) -> bool:
+        return (
+            days is not None
+            and (self.min_days is None or days >= self.min_days)
+            and (self.max_days is None or days <= self.max_days)
+        )
 
     def condition(self) -> Q:
         q = Q(duration_days__isnull=False)
@@ -47,14 +52,6 @@ DURATION_BANDS = (
     DurationBand("months", "3 months to a year", 93, 366),
     DurationBand("over-a-year", "More than a year", 367, None),
 )
-
-
-def duration_band_expression() -> Case:
-    return Case(
-        *[When(band.condition(), then=Value(band.slug)) for band in DURATION_BANDS],
-        default=Value(""),
-        output_field=CharField(),
-    )
 
 
 class SORT:
@@ -112,7 +109,11 @@ def _through_ids(through_model, **lookups) -> QuerySet:
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    """Filters for `/programmes/`; expects `Programme.objects.published().with_availability().with_duration_days()`."""
+    """Filters for `/programmes/` over published programmes.
+
+    `queryset` is the listing, `Programme.objects.published().for_cards().with_duration_days()`:
+    the availability and duration filters and the option counts read its annotations.
+    """
 
     kind = FacetFilter(label="Type", choices=Programme.Kind.choices)
     audience = FacetFilter(label="Who it is for", method="filter_audience")
@@ -204,15 +205,6 @@ class ProgrammeFilter(django_filters.FilterSet):
             self._qs = qs
         return self._qs
 
-    def filtered_without(self, facet: str | None) -> QuerySet:
-        """The programmes the current filters select, ignoring one facet's own values."""
-        self.errors  # noqa: B018 - runs validation so cleaned_data exists
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name != facet and name != "sort":
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
-
     # --- what the visitor asked for --------------------------------------------------------
 
     @property
@@ -230,100 +222,92 @@ class ProgrammeFilter(django_filters.FilterSet):
         return any(self.selected(facet) for facet in self.FACETS)
 
     # --- options and counts ----------------------------------------------------------------
+    #
+    # Counting runs in Python over two compact queries, whatever the number of facets: the
+    # published programmes that pass the non-facet filters (a search, say) with their own facet
+    # values, and every link from a published programme to an option record. Ten GROUP BY
+    # queries with the availability expressions cost far more to build than to run.
 
     def _load_record_options(self) -> dict[str, list[tuple[str, str]]]:
-        """Every record that at least one published programme uses, in one query."""
+        """Options for the record facets, and which programmes each applies to, in one query."""
         published = Programme.objects.published().values("pk")
-
-        def branch(queryset, facet, value, label, position):
-            return (
-                queryset.order_by()
-                .annotate(facet=Value(facet), value=F(value), label=F(label), position=position)
-                .values_list("facet", "value", "label", "position")
-                .distinct()
-            )
-
         zero = Value(0, output_field=IntegerField())
-        branches = [
-            branch(Audience.objects.filter(programmes__in=published), "audience", "slug", "name", F("order")),
-            branch(
-                Organisation.objects.filter(
-                    programme_partnerships__programme__in=published,
-                    programme_partnerships__role=ProgrammePartner.Role.DELIVERY_PARTNER,
-                ),
-                "partner",
-                "slug",
-                "name",
-                zero,
-            ),
-            branch(
-                Organisation.objects.filter(
-                    programme_partnerships__programme__in=published,
-                    programme_partnerships__role=ProgrammePartner.Role.COMMISSIONER,
-                ),
-                "commissioner",
-                "slug",
-                "name",
-                zero,
-            ),
-            branch(
-                WorkStream.objects.published().filter(programmes__in=published),
-                "work_stream",
-                "slug",
-                "title",
-                F("order"),
-            ),
-            branch(Topic.objects.filter(programmes__in=published), "topic", "slug", "name", zero),
-        ]
-        rows = branches[0].union(*branches[1:], all=True).order_by()
-        options: dict[str, list[tuple[str, str]]] = {name: [] for name in self.RECORD_FACETS}
-        for facet, slug, label, _position in sorted(rows, key=lambda row: (row[3], row[2].casefold())):
-            if (slug, label) not in options[facet]:
-                options[facet].append((slug, label))
-        return options
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        """For each facet and option: how many programmes match the other facets plus that option.
-
-        One query: a UNION of one GROUP BY per facet, each over `filtered_without(facet)`, so the
-        numbers are exactly what following the option's link would show.
-        """
-
-        def grouped(queryset, facet, value):
+        def branch(queryset, facet, record, label, position):
             return (
-                queryset.order_by()
-                .values(value=value)
-                .annotate(facet=Value(facet), n=Count("programme_id", distinct=True))
-                .values_list("facet", "value", "n")
+                queryset.filter(programme__in=published)
+                .order_by()
+                .annotate(
+                    facet=Value(facet),
+                    programme_pk=F("programme_id"),
+                    value=F(f"{record}__slug"),
+                    label=F(f"{record}__{label}"),
+                    position=position,
+                )
+                .values_list("facet", "programme_pk", "value", "label", "position")
             )
-
-        def scalar(facet, value):
-            return (
-                self.filtered_without(facet)
-                .values(value=value)
-                .annotate(facet=Value(facet), n=Count("pk"))
-                .values_list("facet", "value", "n")
-            )
-
-        def through(model, facet, value, **lookups):
-            return grouped(model.objects.filter(programme__in=self.filtered_without(facet), **lookups), facet, value)
 
         role = ProgrammePartner.Role
         branches = [
-            scalar("availability", F("availability")),
-            scalar("kind", F("kind")),
-            through(Programme.audiences.through, "audience", F("audience__slug")),
-            scalar("level", F("level")),
-            scalar("study_mode", F("study_mode")),
-            scalar("duration", duration_band_expression()),
-            through(ProgrammePartner, "partner", F("organisation__slug"), role=role.DELIVERY_PARTNER),
-            through(ProgrammePartner, "commissioner", F("organisation__slug"), role=role.COMMISSIONER),
-            through(Programme.work_streams.through, "work_stream", F("workstream__slug")),
-            through(Programme.topics.through, "topic", F("topic__slug")),
+            branch(Programme.audiences.through.objects, "audience", "audience", "name", F("audience__order")),
+            branch(
+                ProgrammePartner.objects.filter(role=role.DELIVERY_PARTNER), "partner", "organisation", "name", zero
+            ),
+            branch(
+                ProgrammePartner.objects.filter(role=role.COMMISSIONER), "commissioner", "organisation", "name", zero
+            ),
+            branch(
+                Programme.work_streams.through.objects.filter(workstream__in=WorkStream.objects.published()),
+                "work_stream",
+                "workstream",
+                "title",
+                F("workstream__order"),
+            ),
+            branch(Programme.topics.through.objects, "topic", "topic", "name", zero),
         ]
-        counts: dict[str, dict[str, int]] = defaultdict(dict)
-        for facet, value, n in branches[0].union(*branches[1:], all=True).order_by():
-            counts[facet][value] = n
+        self.links: dict[str, dict[int, set[str]]] = {name: defaultdict(set) for name in self.RECORD_FACETS}
+        labels: dict[str, dict[str, tuple]] = {name: {} for name in self.RECORD_FACETS}
+        for facet, programme, slug, label, position in branches[0].union(*branches[1:], all=True).order_by():
+            self.links[facet][programme].add(slug)
+            labels[facet][slug] = (position, label.casefold(), label)
+        return {
+            facet: [(slug, key[2]) for slug, key in sorted(by_slug.items(), key=lambda item: item[1][:2])]
+            for facet, by_slug in labels.items()
+        }
+
+    def _programmes_for_counting(self) -> QuerySet:
+        """The listed programmes that pass every filter that is not a facet, with their facet values."""
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in self.FACETS and name != "sort":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by().values_list(
+            "pk", "availability", "kind", "level", "study_mode", "duration_days", named=True
+        )
+
+    def facet_counts(self) -> dict[str, Counter]:
+        """For each facet and option: how many programmes match the other facets plus that option.
+
+        A programme counts towards a facet's options when it passes every other facet's filter,
+        exactly what following the option's link would show.
+        """
+        chosen = {facet: set(self.selected(facet)) for facet in self.FACETS}
+        counts: dict[str, Counter] = {facet: Counter() for facet in self.FACETS}
+        for row in self._programmes_for_counting():
+            values = {
+                "availability": {row.availability},
+                "kind": {row.kind},
+                "level": {row.level} - {""},
+                "study_mode": {row.study_mode} - {""},
+                "duration": {band.slug for band in DURATION_BANDS if band.contains(row.duration_days)},
+                **{facet: self.links[facet].get(row.pk, set()) for facet in self.RECORD_FACETS},
+            }
+            failing = [facet for facet in self.FACETS if chosen[facet] and not values[facet] & chosen[facet]]
+            if len(failing) > 1:
+                continue
+            for facet in failing or self.FACETS:
+                counts[facet].update(values[facet])
         return counts
 
     def facets(self) -> list[dict]:

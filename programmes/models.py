@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from publishing.models import Publishable, PublishableQuerySet
 
-from .availability import RANKS, Availability, intake_rank, state_from_rank, today
+from .availability import RANKS, Availability, intake_rank, intake_state, today
 
 
 class Audience(models.Model):
@@ -38,13 +38,16 @@ class ProgrammeQuerySet(PublishableQuerySet):
         intakes = Intake.objects.filter(programme=OuterRef("pk"))
         # A full or cancelled intake cannot be joined, so its dates are not the "next" ones.
         upcoming = intakes.exclude(status__in=[Intake.Status.CANCELLED, Intake.Status.FULL])
-        best_rank = Coalesce(
-            Subquery(intakes.annotate(rank=intake_rank(on)).order_by("rank").values("rank")[:1]),
-            Value(RANKS[Availability.DATES_TBC]),
+        # The best intake decides: its rank orders programmes, its state is what learners read.
+        ranked = intakes.annotate(rank=intake_rank(on)).order_by("rank", "pk")
+        best_rank = Coalesce(Subquery(ranked.values("rank")[:1]), Value(RANKS[Availability.DATES_TBC]))
+        best_state = Coalesce(
+            Subquery(ranked.annotate(state=intake_state(on)).values("state")[:1]),
+            Value(Availability.DATES_TBC.value),
         )
         return self.annotate(
             availability_rank=best_rank,
-            availability=state_from_rank(F("availability_rank")),
+            availability=best_state,
             next_start_date=Subquery(
                 upcoming.filter(start_date__gte=on).order_by("start_date").values("start_date")[:1]
             ),
@@ -276,8 +279,8 @@ class ProgrammeLead(models.Model):
 
 class IntakeQuerySet(models.QuerySet):
     def with_availability(self, on: datetime.date | None = None):
-        rank = intake_rank(on or today())
-        return self.annotate(availability_rank=rank, availability=state_from_rank(rank))
+        on = on or today()
+        return self.annotate(availability_rank=intake_rank(on), availability=intake_state(on))
 
     def published(self):
         return self.filter(programme__in=Programme.objects.published())
