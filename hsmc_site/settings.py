@@ -111,6 +111,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "hsmc_site.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers If-None-Match with 304, also for pages served from the page cache just below.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions, CSRF and authentication, so that a cached page costs none of them.
+    "hsmc_site.caching.PageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,23 +161,50 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every process and host), otherwise local memory.
 REDIS_URL = env("REDIS_URL")
+# Sites (or test runs) that share one Redis database keep apart by prefix.
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "hsmc")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "hsmc",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {
                 # A Redis outage degrades to the database instead of failing requests.
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,
             },
-        }
+        },
+        # The page cache (hsmc_site/caching.py) sees errors itself: it logs an outage once and stops asking
+        # Redis for PAGE_CACHE_RETRY_SECONDS, rather than paying a timeout on every request.
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        },
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions are read from Redis and written through to the database, so any host can serve any visitor
+    # and a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # An admin CSV import is previewed in one request and confirmed in the next, perhaps on another host:
+    # the uploaded file waits in Redis, not in one machine's temporary folder.
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole-page cache of anonymous GET responses, invalidated by every write to a table the page read
+# (hsmc_site/caching.py). On by default only with Redis: a per-process memory cache cannot tell the other
+# processes that something was published.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
+# How long a stored page may be served at most. This bounds what no database write announces: a
+# scheduled publish-from time passing, and availability that changes with the date.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+PAGE_CACHE_RETRY_SECONDS = env_int("PAGE_CACHE_RETRY_SECONDS", 30)
+# Cache-Control max-age of anonymous pages, for browsers, reverse proxies and CDNs.
+PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -200,8 +231,25 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads go through Django's storage API only, never open() on MEDIA_ROOT, so the backend is a setting.
+# One host: the file system. Several hosts share an object store, e.g. S3 with django-storages[s3]:
+# MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and the MEDIA_S3_* variables (docs/deployment.md).
+MEDIA_STORAGE_BACKEND = env("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+MEDIA_STORAGE_OPTIONS = {}
+if MEDIA_STORAGE_BACKEND.startswith("storages.backends.s3"):
+    if not env("MEDIA_S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_S3_BUCKET must be set when MEDIA_STORAGE_BACKEND is S3.")
+    MEDIA_STORAGE_OPTIONS = {
+        "bucket_name": env("MEDIA_S3_BUCKET"),
+        "region_name": env("MEDIA_S3_REGION") or None,
+        "endpoint_url": env("MEDIA_S3_ENDPOINT_URL") or None,
+        "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN") or None,
+        # Photos are public: plain URLs a CDN can cache, and an upload never replaces another file.
+        "querystring_auth": False,
+        "file_overwrite": False,
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": MEDIA_STORAGE_BACKEND, "OPTIONS": MEDIA_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

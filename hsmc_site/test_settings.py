@@ -4,6 +4,10 @@ from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Pages go through the page cache as in production (whether or not REDIS_URL is set), so that a page
+# which could be served stale fails its own tests. tests/conftest.py empties the cache for each test.
+# PAGE_CACHE=off switches it off, for a benchmark that must measure rendering rather than the cache.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,318 @@
+"""The shared page cache for anonymous visitors, and the HTTP caching headers of every page.
+
+Whole pages, not fragments: a catalogue page is the same for every anonymous visitor, so caching the
+complete response lets a hit skip sessions, authentication, every SQL query and all template work, which
+is what keeps the site up when thousands of people arrive at once. Pages that are personal never enter
+the cache: staff (or anyone with a session), pages that set a cookie (forms with a CSRF token, messages),
+pages that carry a CSP nonce, and views that say `private`, `no-cache` or `no-store` (`never_cache`).
+
+Invalidation is by database table, across every process and host:
+
+- Every write statement that Django sends to the database (INSERT, UPDATE, DELETE, TRUNCATE), from any
+  process (a web worker, the admin, a management command, a CSV import, `QuerySet.update()`), gives the
+  table a new random version token in the shared cache: once at once, and again when the transaction
+  commits, which closes the window in which a concurrent reader could store data read before the commit.
+- A page rendered for the cache records the tables its queries read, and is stored with the version
+  tokens those tables had before rendering began.
+- A stored page is served only while all of those tokens are unchanged. Publishing, editing or
+  unpublishing a record therefore invalidates exactly the pages that read its table, everywhere, at once.
+- Stored pages also expire after PAGE_CACHE_SECONDS. That bounds what no write announces: a scheduled
+  publish-from time passing, and availability ("open for applications") that changes with the date.
+
+Pages are keyed by scheme, host, path and query string, and by the static files manifest, so that during
+a rolling deploy each release serves only pages that link to its own hashed static files.
+
+If the cache (Redis) is unreachable, pages are served from the database: a warning is logged and the cache
+is left alone for PAGE_CACHE_RETRY_SECONDS before it is tried again.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import hashlib
+import logging
+import re
+import secrets
+import time
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.regex_helper import _lazy_re_compile
+
+logger = logging.getLogger(__name__)
+
+TABLE_KEY = "pagecache:table:"
+PAGE_KEY = "pagecache:page:"
+# Bookkeeping that no public page shows; versioning it would only cost a cache write per request.
+UNTRACKED_TABLES = frozenset({"django_session"})
+# Headers a cached page may vary on: the key already covers anonymous visitors, and stored pages are
+# never content-encoded. Anything else (Accept, Origin, Accept-Language) keeps the page out of the cache.
+SHAREABLE_VARY = frozenset({"cookie", "accept-encoding"})
+UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
+CACHE_STATUS_HEADER = "X-Page-Cache"
+
+_WRITE_RE = _lazy_re_compile(
+    r"\s*(INSERT\s+(?:OR\s+\w+\s+|IGNORE\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+(.*)",
+    re.I | re.S,
+)
+_QUOTED_NAME_RE = _lazy_re_compile(r'["`]([^"`]+)["`]')
+_READ_RE = _lazy_re_compile(r'\b(?:FROM|JOIN)\s+["`]([^"`]+)["`]', re.I)
+
+# The tables read while a page renders for the cache; None when no page is being recorded.
+_tables_read: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("tables_read", default=None)
+
+
+def page_cache():
+    """The cache that holds pages and table versions: a dedicated alias when configured, else the default.
+
+    With Redis, the `pages` alias does not swallow errors (unlike `default`), so an outage is noticed,
+    logged once and bridged instead of costing a timeout on every request.
+    """
+    return caches["pages" if "pages" in settings.CACHES else "default"]
+
+
+class _Breaker:
+    """Stops using an unreachable cache for a while, so an outage costs one timeout, not one per request."""
+
+    def __init__(self):
+        self.open_until = 0.0
+
+    def closed(self) -> bool:
+        return time.monotonic() >= self.open_until
+
+    def trip(self, exc: BaseException) -> None:
+        retry = settings.PAGE_CACHE_RETRY_SECONDS
+        if self.closed():
+            logger.warning(
+                "The page cache is unreachable (%s: %s); serving pages from the database and retrying in %s s.",
+                type(exc).__name__,
+                exc,
+                retry,
+            )
+        self.open_until = time.monotonic() + retry
+
+    def reset(self) -> None:
+        self.open_until = 0.0
+
+
+breaker = _Breaker()
+
+
+# Table versions -------------------------------------------------------------------------------------
+
+
+@functools.cache
+def tracked_tables() -> frozenset[str]:
+    """Every table a page could read: all installed models and their many-to-many tables."""
+    return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True)) - UNTRACKED_TABLES
+
+
+def written_tables(sql: str) -> list[str]:
+    """The table(s) a write statement changes; [] for anything that is not a write."""
+    head = sql.lstrip()[:8].upper()
+    if not head.startswith(("INSERT", "UPDATE", "DELETE", "TRUNCATE", "REPLACE")):
+        return []
+    match = _WRITE_RE.match(sql)
+    if match is None:
+        return []
+    names = _QUOTED_NAME_RE.findall(match.group(2))
+    return names if match.group(1).upper().startswith("TRUNCATE") else names[:1]
+
+
+def bump(tables: Iterable[str]) -> None:
+    """Give each table a new version token, so that every stored page that read it is stale everywhere."""
+    keys = [TABLE_KEY + table for table in set(tables) if table in tracked_tables()]
+    if not keys or not breaker.closed():
+        return
+    token = secrets.token_hex(8)
+    try:
+        page_cache().set_many(dict.fromkeys(keys, token), timeout=None)
+    except Exception as exc:  # a cache outage must never fail a database write
+        breaker.trip(exc)
+
+
+def invalidate_all_pages() -> None:
+    """Make every stored page stale, for changes that reach the database without Django (raw psql, restores)."""
+    bump(tracked_tables())
+
+
+def _observe_queries(execute, sql, params, many, context):
+    """Installed on every database connection: records what pages read and versions what anything writes."""
+    if isinstance(sql, str):
+        reads = _tables_read.get()
+        if reads is not None:
+            reads.update(_READ_RE.findall(sql))
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and (tables := written_tables(sql)):
+        bump(tables)
+        connection = context["connection"]
+        if connection.in_atomic_block:
+            transaction.on_commit(functools.partial(bump, tables), using=connection.alias, robust=True)
+    return result
+
+
+def install_query_observer(sender=None, connection=None, **kwargs) -> None:
+    """`connection_created` receiver. Inserted first so that `execute_wrapper()` blocks, which pop the
+    last wrapper when they end, never remove it."""
+    if _observe_queries not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _observe_queries)
+
+
+def _table_versions() -> dict[str, str] | None:
+    """Current version token of every tracked table, creating any that are missing; None if unreachable."""
+    cache = page_cache()
+    keys = [TABLE_KEY + table for table in tracked_tables()]
+    try:
+        versions = cache.get_many(keys)
+        for key in keys:
+            if versions.get(key) is None:
+                token = secrets.token_hex(8)
+                if not cache.add(key, token, timeout=None):
+                    token = cache.get(key)
+                if token is None:
+                    return None
+                versions[key] = token
+    except Exception as exc:
+        breaker.trip(exc)
+        return None
+    return versions
+
+
+# Which requests and responses may be shared ------------------------------------------------------------
+
+
+@functools.cache
+def _admin_prefix() -> str:
+    return "/" + settings.ADMIN_PATH.strip("/") + "/"
+
+
+def is_anonymous_read(request) -> bool:
+    """A GET or HEAD that carries nothing personal, decided from the request alone (no session lookup)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+        return False
+    meta = request.META
+    if "HTTP_AUTHORIZATION" in meta or "HTTP_ORIGIN" in meta:
+        return False
+    return not request.path_info.startswith(_admin_prefix())
+
+
+def _directives(response) -> set[str]:
+    value = response.get("Cache-Control", "")
+    return {part.split("=", 1)[0].strip().lower() for part in value.split(",") if part.strip()}
+
+
+def _is_personal(request, response) -> bool:
+    if response.cookies:  # a CSRF token, a message, a new session
+        return True
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def set_cache_headers(request, response) -> bool:
+    """Mark personal responses private and anonymous pages public; return whether the page is shareable."""
+    if _is_personal(request, response):
+        patch_cache_control(response, private=True, no_store=True)
+        return False
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+        return False
+    if response.has_header("Cache-Control"):  # the view decided
+        return not _directives(response) & set(UNCACHEABLE_DIRECTIVES)
+    patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+    return True
+
+
+def _storable(request, response) -> bool:
+    if request.method != "GET" or response.has_header("Content-Encoding"):
+        return False
+    if getattr(request, "_csp_nonce", None):  # a nonce in the page is valid for one response only
+        return False
+    vary = {field.strip().lower() for field in response.get("Vary", "").split(",") if field.strip()}
+    return vary <= SHAREABLE_VARY
+
+
+# The middleware --------------------------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serves anonymous GET and HEAD requests from the shared cache, and stores what may be shared.
+
+    Goes before the session, CSRF and authentication middleware, so that a hit costs none of them, and
+    after ConditionalGetMiddleware, which answers If-None-Match with 304 from the stored ETag.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Pages link to hashed static files: each release keeps its own pages.
+        self.release = getattr(staticfiles_storage, "manifest_hash", "") or ""
+
+    def __call__(self, request):
+        if not (settings.PAGE_CACHE_ENABLED and breaker.closed() and is_anonymous_read(request)):
+            response = self.get_response(request)
+            set_cache_headers(request, response)
+            return response
+
+        key = self.key(request)
+        cached = self.lookup(key)
+        if cached is not None:
+            return cached
+
+        versions = _table_versions()
+        recording = _tables_read.set(set())
+        try:
+            response = self.get_response(request)
+            tables = _tables_read.get()
+        finally:
+            _tables_read.reset(recording)
+        if set_cache_headers(request, response) and versions is not None and _storable(request, response):
+            table_keys = {TABLE_KEY + table for table in tables}
+            self.store(key, response, {table_key: versions[table_key] for table_key in table_keys & versions.keys()})
+        return response
+
+    def key(self, request) -> str:
+        url = f"{self.release}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        return PAGE_KEY + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+    def lookup(self, key: str) -> HttpResponse | None:
+        cache = page_cache()
+        try:
+            entry = cache.get(key)
+            if entry is None:
+                return None
+            depends_on, status, headers, content = entry
+            if depends_on:
+                current = cache.get_many(list(depends_on))
+                if any(current.get(table_key) != token for table_key, token in depends_on.items()):
+                    return None
+        except Exception as exc:
+            breaker.trip(exc)
+            return None
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response.headers[name] = value
+        response.headers[CACHE_STATUS_HEADER] = "hit"
+        return response
+
+    def store(self, key: str, response, depends_on: dict[str, str]) -> None:
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        headers = [(name, value) for name, value in response.headers.items() if name != CACHE_STATUS_HEADER]
+        entry = (depends_on, response.status_code, headers, response.content)
+        try:
+            page_cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception as exc:
+            breaker.trip(exc)
+            return
+        response.headers[CACHE_STATUS_HEADER] = "miss"

@@ -1,0 +1,261 @@
+"""The shared page cache: anonymous pages are stored once, and every change a visitor could see shows at once."""
+
+import datetime
+import time
+
+import pytest
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.urls import path, reverse
+from django.utils import timezone
+
+from hsmc_site import urls as project_urls
+from programmes.models import Programme
+from publishing.models import Status
+from tests.factories import OrganisationFactory, ProgrammeFactory, ProgrammePartnerFactory, WorkStreamFactory
+
+pytestmark = pytest.mark.django_db
+
+CACHE = "X-Page-Cache"
+
+
+def warm(client, url):
+    """Request a page until it comes from the cache, and return that response."""
+    client.get(url)
+    response = client.get(url)
+    assert response[CACHE] == "hit"
+    return response
+
+
+def test_anonymous_page_is_served_from_the_cache_without_any_query(client, django_assert_num_queries):
+    programme = ProgrammeFactory(title="Leading integrated care")
+    url = reverse("programmes:detail", args=[programme.slug])
+
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+
+    assert first.status_code == second.status_code == 200
+    assert (first[CACHE], second[CACHE]) == ("miss", "hit")
+    assert second.content == first.content
+    assert "Leading integrated care" in second.content.decode()
+
+
+def test_publishing_a_programme_shows_it_in_the_cached_catalogue_at_once(client):
+    ProgrammeFactory(title="Existing programme")
+    url = reverse("programmes:list")
+    warm(client, url)
+
+    draft = ProgrammeFactory(title="Brand new programme", status=Status.DRAFT)
+    assert "Brand new programme" not in client.get(url).content.decode()
+    warm(client, url)
+
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert "Brand new programme" in client.get(url).content.decode()
+
+
+def test_editing_a_programme_updates_its_cached_page_and_the_catalogue(client):
+    programme = ProgrammeFactory(title="Old title")
+    detail, catalogue = reverse("programmes:detail", args=[programme.slug]), reverse("programmes:list")
+    warm(client, detail)
+    warm(client, catalogue)
+
+    programme.title = "New title"
+    programme.save()
+
+    for url in (detail, catalogue):
+        content = client.get(url).content.decode()
+        assert "New title" in content
+        assert "Old title" not in content
+
+
+def test_unpublishing_a_programme_removes_it_from_cached_pages(client):
+    programme = ProgrammeFactory(title="Withdrawn programme")
+    detail, catalogue = reverse("programmes:detail", args=[programme.slug]), reverse("programmes:list")
+    warm(client, detail)
+    warm(client, catalogue)
+
+    programme.status = Status.DRAFT
+    programme.save()
+
+    assert client.get(detail).status_code == 404
+    assert "Withdrawn programme" not in client.get(catalogue).content.decode()
+
+
+def test_bulk_update_without_signals_still_invalidates_cached_pages(client):
+    programme = ProgrammeFactory(title="Before the import")
+    url = reverse("programmes:detail", args=[programme.slug])
+    warm(client, url)
+
+    Programme.objects.filter(pk=programme.pk).update(title="After the import")
+
+    assert "After the import" in client.get(url).content.decode()
+
+
+def test_renaming_a_related_record_updates_the_pages_that_show_it(client):
+    programme = ProgrammeFactory()
+    stream = WorkStreamFactory(title="Leadership and management")
+    partner = ProgrammePartnerFactory(programme=programme, organisation=OrganisationFactory(name="Old Partner Trust"))
+    url = reverse("programmes:detail", args=[programme.slug])
+    warm(client, url)
+
+    programme.work_streams.add(stream)  # a many-to-many change
+    assert "Leadership and management" in client.get(url).content.decode()
+    warm(client, url)
+
+    stream.title = "Leadership, management and governance"
+    stream.save()
+    partner.organisation.name = "New Partner Trust"
+    partner.organisation.save()
+
+    content = client.get(url).content.decode()
+    assert "Leadership, management and governance" in content
+    assert "New Partner Trust" in content
+
+
+def test_a_write_to_a_table_the_page_does_not_read_keeps_it_cached(client):
+    url = reverse("programmes:detail", args=[ProgrammeFactory().slug])
+    warm(client, url)
+
+    get_user_model().objects.create_user("new-editor", password="a-long-enough-password")
+
+    assert client.get(url)[CACHE] == "hit"
+
+
+def test_scheduled_programme_appears_when_its_publish_from_time_passes(client, settings):
+    settings.PAGE_CACHE_SECONDS = 1
+    ProgrammeFactory(title="Scheduled programme", publish_from=timezone.now() + datetime.timedelta(seconds=1.5))
+    url = reverse("programmes:list")
+    assert "Scheduled programme" not in warm(client, url).content.decode()
+
+    time.sleep(2)  # nothing is saved when the time passes: the bounded lifetime shows it
+
+    assert "Scheduled programme" in client.get(url).content.decode()
+
+
+def test_pages_for_signed_in_staff_are_never_stored_or_served_from_the_cache(client, content_editor):
+    draft = ProgrammeFactory(title="Draft in preview", status=Status.DRAFT)
+    url = reverse("programmes:detail", args=[draft.slug])
+    assert client.get(url).status_code == 404
+    catalogue = reverse("programmes:list")
+    warm(client, catalogue)
+
+    staff = Client()
+    staff.force_login(content_editor)
+    preview = staff.get(url)
+    staff_catalogue = staff.get(catalogue)
+
+    assert preview.status_code == 200
+    assert "Draft in preview" in preview.content.decode()
+    for response in (preview, staff_catalogue):
+        assert CACHE not in response
+        assert "private" in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"]
+    assert client.get(url).status_code == 404  # the preview never reached anonymous visitors
+
+
+def test_contact_page_with_a_csrf_token_is_never_cached(client):
+    url = reverse("contacts:contact")
+    first, second = client.get(url), client.get(url)
+
+    assert first.status_code == second.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in second.content.decode()
+    for response in (first, second):
+        assert response.get(CACHE) != "hit"
+        assert "private" in response["Cache-Control"]
+        assert "no-store" in response["Cache-Control"]
+
+
+def add_message(request):
+    messages.success(request, "Your changes were saved.")
+    return HttpResponse("Saved")
+
+
+urlpatterns = [path("test-message/", add_message), *project_urls.urlpatterns]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_responses_with_messages_are_never_cached_and_messages_are_shown(client):
+    ProgrammeFactory()
+    url = reverse("programmes:list")
+    warm(client, url)
+
+    saved = client.get("/test-message/")
+    assert CACHE not in saved
+    assert "private" in saved["Cache-Control"]
+
+    response = client.get(url)
+    assert CACHE not in response
+    assert "Your changes were saved." in response.content.decode()
+
+
+def test_views_that_opt_out_with_never_cache_are_not_stored(client):
+    client.get(reverse("healthz"))
+    response = client.get(reverse("healthz"))
+
+    assert CACHE not in response
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_each_query_string_is_a_separate_cached_page(client):
+    ProgrammeFactory(title="Alpha programme")
+    ProgrammeFactory(title="Omega programme")
+    url = reverse("programmes:list")
+    warm(client, url)
+
+    page_two = client.get(url, {"page": "2"})
+    second_sort = client.get(url, {"sort": "deadline"})
+
+    assert page_two.status_code in (200, 404)
+    assert second_sort[CACHE] == "miss"
+    assert client.get(url, {"sort": "deadline"})[CACHE] == "hit"
+
+
+def test_head_request_is_answered_from_the_cache(client):
+    url = reverse("programmes:detail", args=[ProgrammeFactory().slug])
+    warm(client, url)
+
+    response = client.head(url)
+
+    assert response.status_code == 200
+    assert response[CACHE] == "hit"
+
+
+def test_anonymous_page_is_public_for_a_short_time_with_an_etag(client, settings):
+    response = client.get(reverse("programmes:detail", args=[ProgrammeFactory().slug]))
+
+    directives = {directive.strip() for directive in response["Cache-Control"].split(",")}
+    assert directives == {"public", f"max-age={settings.PAGE_MAX_AGE}"}
+    assert response["ETag"].startswith('"')
+
+
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_conditional_get_with_the_current_etag_answers_304(client, settings, page_cache):
+    settings.PAGE_CACHE_ENABLED = page_cache
+    programme = ProgrammeFactory(title="Unchanged")
+    url = reverse("programmes:detail", args=[programme.slug])
+    etag = client.get(url)["ETag"]
+
+    not_modified = client.get(url, headers={"if-none-match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+
+    programme.title = "Changed"
+    programme.save()
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_switching_the_page_cache_off_keeps_the_http_headers(client, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    url = reverse("programmes:detail", args=[ProgrammeFactory().slug])
+    client.get(url)
+    response = client.get(url)
+
+    assert CACHE not in response
+    assert "public" in response["Cache-Control"]
+    assert response.has_header("ETag")
