@@ -40,4 +40,5 @@ urlpatterns = [
 handler400 = "hsmc_site.views.bad_request"
 handler403 = "hsmc_site.views.permission_denied"
 handler404 = "hsmc_site.views.page_not_found"
-handler500 = "hsmc_site.views.server_error"
+# A styled 503 when the database is unreachable, the styled 500 otherwise.
+handler500 = "hsmc_site.resilience.server_error"

@@ -1,0 +1,125 @@
+"""The site degrades instead of failing: Redis down, database down, and workers that recycle themselves."""
+
+import json
+import logging
+import runpy
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from hsmc_site import caching
+from tests.factories import ProgrammeFactory
+
+from .servers import PROJECT_ROOT, Gunicorn
+
+# Port 9 (discard) on loopback: nothing listens there, so connections are refused at once.
+CLOSED_REDIS = "redis://127.0.0.1:9/0"
+UNREACHABLE_DATABASE = "postgres://postgres@127.0.0.1:9/unreachable?connect_timeout=2"
+
+
+@pytest.fixture
+def unreachable_redis(settings):
+    """The production cache configuration, pointed at a Redis that refuses connections."""
+    redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": CLOSED_REDIS, "KEY_PREFIX": "hsmc"}
+    timeouts = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    settings.CACHES = {
+        "default": {**redis, "OPTIONS": {**timeouts, "IGNORE_EXCEPTIONS": True}},
+        "pages": {**redis, "OPTIONS": timeouts},
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.PAGE_CACHE_ENABLED = True
+    caching.breaker.reset()
+    yield
+    caching.breaker.reset()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("unreachable_redis")
+def test_pages_are_served_from_the_database_when_redis_is_unreachable(client, caplog):
+    programme = ProgrammeFactory(title="Still here without Redis")
+
+    with caplog.at_level(logging.WARNING, logger="hsmc_site.caching"):
+        pages = [
+            client.get(reverse("programmes:detail", args=[programme.slug])),
+            client.get(reverse("programmes:list")),
+            client.get(reverse("home")),
+        ]
+
+    for response in pages:
+        assert response.status_code == 200
+        assert "X-Page-Cache" not in response
+    assert "Still here without Redis" in pages[0].content.decode()
+    warnings = [record for record in caplog.records if "page cache is unreachable" in record.getMessage()]
+    assert len(warnings) == 1  # logged once; the cache is left alone until the retry time
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("unreachable_redis")
+def test_editors_can_publish_and_stay_signed_in_when_redis_is_unreachable(content_editor):
+    editor = Client()
+    editor.force_login(content_editor)
+
+    programme = ProgrammeFactory(title="Published during the outage")  # every write tries to version a table
+    response = editor.get(reverse("programmes:detail", args=[programme.slug]))
+
+    assert response.status_code == 200
+    assert "Published during the outage" in response.content.decode()
+    assert editor.get(reverse("admin:index")).status_code == 200  # the session came from the database
+
+
+@pytest.fixture(scope="module")
+def database_down_server(server_env, tmp_path_factory):
+    env = server_env(DATABASE_URL=UNREACHABLE_DATABASE)
+    with Gunicorn(env, tmp_path_factory.mktemp("database-down") / "gunicorn.log") as server:
+        yield server
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("home"),
+        reverse("programmes:list"),
+        reverse("programmes:list") + "?sort=deadline",
+        reverse("programmes:detail", args=["leading-integrated-care"]),
+        reverse("workstreams:detail", args=["leadership-and-management"]),
+        reverse("search:results") + "?q=leadership",
+    ],
+)
+def test_public_pages_answer_a_styled_503_when_the_database_is_unreachable(database_down_server, url):
+    response = database_down_server.get(url)
+
+    assert response.status == 503
+    assert response.header("Retry-After") == "60"
+    assert "no-store" in response.header("Cache-Control")
+    page = response.text
+    assert "<h1>Sorry, the site is temporarily unavailable</h1>" in page
+    assert 'href="#main-content"' in page  # the site's own chrome: base.html rendered without the database
+    assert '<link rel="stylesheet" href="/static/css/site.' in page
+
+
+def test_health_check_answers_503_when_the_database_is_unreachable(database_down_server):
+    response = database_down_server.get(reverse("healthz"))
+
+    assert response.status == 503
+    assert json.loads(response.body)["database"] == "unavailable"
+
+
+def test_gunicorn_recycles_each_worker_after_a_bounded_number_of_requests(server_env, tmp_path):
+    defaults = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
+    assert 0 < defaults["max_requests"] <= 10_000
+    assert defaults["max_requests_jitter"] > 0  # workers do not all restart at the same moment
+
+    env = server_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        GUNICORN_MAX_REQUESTS="5",
+        GUNICORN_MAX_REQUESTS_JITTER="0",
+        GUNICORN_LOG_LEVEL="info",
+    )
+    with Gunicorn(env, tmp_path / "gunicorn.log", workers=1) as server:
+        statuses = [server.get(reverse("healthz")).status for _ in range(12)]
+    log = server.log()
+
+    assert statuses == [200] * 12
+    assert log.count("Autorestarting worker after current request") >= 2
+    assert log.count("Booting worker with pid") >= 3
