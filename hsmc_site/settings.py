@@ -291,7 +291,7 @@ CENTRE_ADDRESS = env("CENTRE_ADDRESS", "Health Services Management Centre, Unive
 
 # Enquiries (contacts app): routing, spam defences and data retention.
 # Enquiries that no programme lead or work stream key contact can take go here.
-ENQUIRY_FALLBACK_EMAIL = env("ENQUIRY_FALLBACK_EMAIL", CENTRE_EMAIL)
+ENQUIRY_FALLBACK_EMAIL = env("ENQUIRY_FALLBACK_EMAIL") or CENTRE_EMAIL
 # Closed enquiries are deleted this many months after closing (manage.py purge_enquiries).
 ENQUIRY_RETENTION_MONTHS = env_int("ENQUIRY_RETENTION_MONTHS", 24)
 # At most ENQUIRY_RATE_LIMIT submissions per client address in ENQUIRY_RATE_WINDOW seconds (shared via the cache).
@@ -427,10 +427,11 @@ SECURE_CSP = {
 }
 if CSP_REPORT_URI := env("CSP_REPORT_URI"):
     SECURE_CSP["report-uri"] = [CSP_REPORT_URI]
-# The admin alone (hsmc_site.middleware.SecurityHeadersMiddleware applies it under ADMIN_PATH) gets two
+# The admin alone (hsmc_site.middleware.SecurityHeadersMiddleware applies it under ADMIN_PATH) gets
 # narrow exceptions for Django's and third-party admin templates: the per-request nonce that Django's
-# change list puts on its one <style> block, and the exact inline style attributes of django-import-export
-# and django-simple-history pages, allowed by hash ('unsafe-hashes' admits only these listed values).
+# change list puts on its one <style> block, and the exact inline attributes of django-import-export's
+# export page and django-simple-history's history page, allowed by hash ('unsafe-hashes' admits only
+# these listed values, never any other inline code). tests/security/test_csp_browser.py proves it.
 SECURE_CSP_ADMIN = {
     **SECURE_CSP,
     "style-src": [CSP.SELF, CSP.NONCE],
@@ -440,8 +441,13 @@ SECURE_CSP_ADMIN = {
         "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",  # font-weight: bold;
         "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # border-top: 0
     ],
+    "script-src-attr": [
+        CSP.UNSAFE_HASHES,
+        "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='",  # onSelectToggleChange(event)
+    ],
 }
-# Browser features the site never uses, switched off for it and for anything it might embed.
+# Browser features the site never uses, switched off for it and for anything it might embed. Only names
+# Chromium recognises (an unknown one logs a console warning; the browser test checks there is none).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
@@ -449,21 +455,29 @@ PERMISSIONS_POLICY = {
         "autoplay",
         "browsing-topics",
         "camera",
+        "clipboard-read",
+        "compute-pressure",
         "display-capture",
         "encrypted-media",
+        "gamepad",
         "geolocation",
         "gyroscope",
         "hid",
+        "identity-credentials-get",
         "idle-detection",
+        "interest-cohort",
+        "local-fonts",
         "magnetometer",
         "microphone",
         "midi",
+        "otp-credentials",
         "payment",
         "picture-in-picture",
         "publickey-credentials-get",
         "screen-wake-lock",
         "serial",
         "usb",
+        "window-management",
         "xr-spatial-tracking",
     )
 }
