@@ -1,16 +1,53 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+
+
+def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same day and time `months` calendar months earlier (31 March minus one month is 28/29 February)."""
+    month_index = moment.year * 12 + (moment.month - 1) - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    next_month = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
 
 
 class EnquiryQuerySet(models.QuerySet):
-    def needing_notification_retry(self):
-        return self.filter(notification_failed=True)
+    def needing_notification_retry(self, *, stuck_after: datetime.timedelta = datetime.timedelta(minutes=15)):
+        """Enquiries whose routed contacts have not been told: sending failed, or never finished.
+
+        A "pending" enquiry older than `stuck_after` was saved but its after-commit e-mail never ran
+        (the process died in between); younger ones may still be sending and are left alone.
+        """
+        return self.filter(
+            Q(notification_status=Enquiry.Notification.FAILED)
+            | Q(notification_status=Enquiry.Notification.PENDING, created_at__lt=timezone.now() - stuck_after)
+        )
+
+    def set_status(self, status: str) -> int:
+        """Bulk status change that keeps `closed_at` right, as `Enquiry.save()` does for one row."""
+        closed_at = timezone.now() if status == Enquiry.Status.CLOSED else None
+        changed = self.exclude(status=status)
+        return changed.update(status=status, closed_at=closed_at, updated_at=timezone.now())
+
+    def past_retention(self, *, months: int, now: datetime.datetime | None = None):
+        """Closed enquiries closed more than `months` ago: due for deletion under the retention policy."""
+        cutoff = months_before(now or timezone.now(), months)
+        return self.filter(status=Enquiry.Status.CLOSED, closed_at__lt=cutoff)
 
 
 class Enquiry(models.Model):
-    """A message from a visitor, stored before anyone is notified so that it is never lost."""
+    """A message from a visitor, stored before anyone is notified so that it is never lost.
+
+    `status` is the handlers' workflow (new, in progress, closed); `notification_status` is whether the
+    routed contacts were e-mailed. They are separate on purpose: a handler moving an enquiry to
+    "in progress" must not hide that its e-mail never arrived, and a retry must not reset the workflow.
+    """
 
     class Kind(models.TextChoices):
         COMMISSION = "commission", "Commission a programme"
@@ -22,6 +59,16 @@ class Enquiry(models.Model):
         NEW = "new", "New"
         IN_PROGRESS = "in_progress", "In progress"
         CLOSED = "closed", "Closed"
+
+    class Notification(models.TextChoices):
+        PENDING = "pending", "Not sent yet"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Notification failed"
+
+    class Route(models.TextChoices):
+        PROGRAMME_LEADS = "programme_leads", "Programme leads"
+        WORK_STREAM_CONTACTS = "work_stream_contacts", "Work stream key contacts"
+        FALLBACK = "fallback", "General enquiries address"
 
     name = models.CharField(max_length=200)
     email = models.EmailField("e-mail")
@@ -54,16 +101,39 @@ class Enquiry(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        limit_choices_to={"is_staff": True},
         related_name="enquiries_handled",
         help_text="The member of staff dealing with this enquiry.",
     )
-    internal_notes = models.TextField(blank=True, help_text="Only staff see these notes.")
-    routed_to = models.TextField(blank=True, help_text="The addresses this enquiry was sent to.")
-    notification_failed = models.BooleanField(
-        default=False, db_index=True, help_text="Ticked when e-mailing the routed contacts failed."
+    internal_notes = models.TextField(blank=True, help_text="Only staff see these notes; the visitor never does.")
+    routed_via = models.CharField(
+        "routed to",
+        max_length=30,
+        choices=Route.choices,
+        blank=True,
+        help_text="Which rule chose the people notified about this enquiry.",
+    )
+    routed_to = models.TextField(
+        "routed addresses", blank=True, help_text="The addresses this enquiry was sent to, one a line."
+    )
+    notification_status = models.CharField(
+        "notification",
+        max_length=10,
+        choices=Notification.choices,
+        default=Notification.PENDING,
+        db_index=True,
+        help_text="Whether the routed contacts were e-mailed. Failed ones are retried by "
+        "manage.py retry_enquiry_notifications.",
+    )
+    notification_attempts = models.PositiveSmallIntegerField(default=0)
+    notification_error = models.CharField(
+        "last notification error", max_length=500, blank=True, help_text="Why the last attempt to e-mail failed."
     )
     notified_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the enquiry was closed; the retention period counts from here."
+    )
+    created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EnquiryQuerySet.as_manager()
@@ -72,12 +142,40 @@ class Enquiry(models.Model):
         ordering = ["-created_at"]
         verbose_name = "enquiry"
         verbose_name_plural = "enquiries"
+        permissions = [("export_enquiry", "Can export enquiries as CSV")]
         constraints = [
             models.CheckConstraint(condition=Q(consent=True), name="enquiry_has_consent"),
+            models.CheckConstraint(
+                condition=Q(cohort_size__isnull=True) | Q(cohort_size__gte=1), name="enquiry_cohort_size_positive"
+            ),
         ]
+        indexes = [models.Index(fields=["status", "closed_at"], name="enquiry_status_closed_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.name}"
+        return f"{self.reference}: {self.get_kind_display()} from {self.name}"
+
+    def save(self, *args, **kwargs):
+        # Derived from the enquiry's own status: the retention period counts from closure.
+        if self.status == self.Status.CLOSED:
+            self.closed_at = self.closed_at or timezone.now()
+        else:
+            self.closed_at = None
+        if (update_fields := kwargs.get("update_fields")) is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "closed_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:contacts_enquiry_change", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """A short reference the visitor can quote by phone or e-mail."""
+        return f"ENQ-{self.pk:05d}" if self.pk else "ENQ-new"
+
+    @property
+    def routed_addresses(self) -> list[str]:
+        return [line.strip() for line in self.routed_to.splitlines() if line.strip()]
+
+    @property
+    def notification_failed(self) -> bool:
+        return self.notification_status == self.Notification.FAILED

@@ -6,4 +6,6 @@ app_name = "contacts"
 
 urlpatterns = [
     path("", views.ContactView.as_view(), name="contact"),
+    path("thanks/", views.ThanksView.as_view(), name="thanks"),
+    path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
 ]
