@@ -1,17 +1,28 @@
-"""Gunicorn settings; every value can be overridden by a GUNICORN_* environment variable."""
+"""Gunicorn settings; every value can be overridden by a GUNICORN_* environment variable.
+
+Sync workers, one request each, sized to the CPU count: the site's requests are short and CPU-bound, and
+a worker per request cannot be stalled by another. They expect a buffering proxy or load balancer in front
+(docs/deployment.md); GUNICORN_THREADS above 1 switches to threaded workers where there is none.
+"""
 
 import multiprocessing
 import os
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
+# A request stuck this long is killed and its worker replaced; pages answer in milliseconds.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers after a bounded number of requests so a slow leak can never grow unchecked.
+# Recycle workers after a bounded number of requests so a slow leak can never grow unchecked; the
+# jitter keeps them from all restarting at the same moment.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 200))
+# Worker heartbeats in memory, not on a disk that may block under load (containers especially).
+if Path("/dev/shm").is_dir():
+    worker_tmp_dir = "/dev/shm"
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

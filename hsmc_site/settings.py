@@ -162,7 +162,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL is set (shared by every process and host), otherwise local memory.
 REDIS_URL = env("REDIS_URL")
 # Sites (or test runs) that share one Redis database keep apart by prefix.
-CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "hsmc")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX") or "hsmc"
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -234,7 +234,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploads go through Django's storage API only, never open() on MEDIA_ROOT, so the backend is a setting.
 # One host: the file system. Several hosts share an object store, e.g. S3 with django-storages[s3]:
 # MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and the MEDIA_S3_* variables (docs/deployment.md).
-MEDIA_STORAGE_BACKEND = env("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+MEDIA_STORAGE_BACKEND = env("MEDIA_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage"
 MEDIA_STORAGE_OPTIONS = {}
 if MEDIA_STORAGE_BACKEND.startswith("storages.backends.s3"):
     if not env("MEDIA_S3_BUCKET"):

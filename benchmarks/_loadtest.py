@@ -1,0 +1,179 @@
+"""Helpers for benchmarks/loadtest: production settings, a gunicorn on loopback, and wrk with a Lua summary."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Requests as a browser behind the deployment's TLS-terminating proxy sends them.
+HEADERS = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip, br", "User-Agent": "hsmc-loadtest"}
+# wrk calls done() once at the end: latency percentiles in microseconds and the error counters.
+SUMMARY_LUA = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRKJSON {\"requests\":%d,\"duration_us\":%d,\"connect\":%d,\"read\":%d,\"write\":%d," ..
+    "\"status\":%d,\"timeout\":%d,\"p50\":%d,\"p99\":%d,\"max\":%d}\n",
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "PAGE_CACHE", "GUNICORN_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="hsmc_site.settings",
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL="https://hsmc.example.ac.uk",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        text=True,
+        check=True,
+    )
+    return result.stdout or ""
+
+
+def run_django(env: dict[str, str], code: str) -> str:
+    """Run code with Django set up in the server's environment; returns what it prints."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+class Gunicorn:
+    def __init__(self, env: dict[str, str], port: int, log_path: Path):
+        self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "hsmc_site.wsgi:application", "-c", "gunicorn.conf.py"]
+                + ["--access-logfile", "/dev/null"],
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                if self.request("/healthz")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__()
+        raise SystemExit(f"gunicorn did not start on {self.url}:\n{self.log_path.read_text()[-2000:]}")
+
+    def __exit__(self, *exc_info) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+    def request(self, path: str, headers: dict[str, str] | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("GET", path, headers=headers or {"X-Forwarded-Proto": "https"})
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def preflight(self, path: str) -> tuple[int, int, str | None]:
+        """One request as wrk will send it (then a second, which a warm page cache answers)."""
+        self.request(path, HEADERS)
+        status, headers, body = self.request(path, HEADERS)
+        return status, len(body), headers.get("X-Page-Cache")
+
+    def fetch_text(self, path: str) -> str:
+        return self.request(path)[2].decode("utf-8", "replace")
+
+
+@dataclass
+class WrkResult:
+    rps: float
+    requests: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    socket_errors: int
+    http_errors: int
+
+    @property
+    def errors(self) -> int:
+        return self.socket_errors + self.http_errors
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "errors": self.errors}
+
+
+def run_wrk(url: str, connections: int, seconds: int) -> WrkResult:
+    """One wrk thread: it needs far less than a core, and the rest is left to the server."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(SUMMARY_LUA)
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name]
+    for name, value in HEADERS.items():
+        command += ["-H", f"{name}: {value}"]
+    try:
+        output = subprocess.run(
+            [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    match = re.search(r"WRKJSON (\{.*\})", output)
+    if not match:
+        raise SystemExit(f"wrk failed for {url}:\n{output[-1000:]}")
+    data = json.loads(match.group(1))
+    # wrk's status count is responses of 400 and above; socket errors are counted separately.
+    return WrkResult(
+        rps=data["requests"] / (data["duration_us"] / 1e6),
+        requests=data["requests"],
+        p50_ms=data["p50"] / 1000,
+        p99_ms=data["p99"] / 1000,
+        max_ms=data["max"] / 1000,
+        socket_errors=data["connect"] + data["read"] + data["write"] + data["timeout"],
+        http_errors=data["status"],
+    )
