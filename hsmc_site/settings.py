@@ -500,6 +500,10 @@ OTP_TOTP_ISSUER = SITE_SHORT_NAME
 # Admins can delete a lost device but never read another person's secret key or QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
+# Where to report a vulnerability, published at /.well-known/security.txt: a mailto: or https: URI.
+SECURITY_CONTACT = env("SECURITY_CONTACT", CENTRE_EMAIL)
+if "@" in SECURITY_CONTACT and not SECURITY_CONTACT.startswith(("mailto:", "https:")):
+    SECURITY_CONTACT = f"mailto:{SECURITY_CONTACT}"
 
 # Admin CSV exports (django-import-export): cells starting =, +, - or @ cannot run as spreadsheet formulas.
 EXPORT_FORMATS = [SpreadsheetSafeCSV, JSON]

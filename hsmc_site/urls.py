@@ -8,7 +8,7 @@ from programmes import calendar, xcri
 from programmes.feeds import ProgrammeFeed, feed_view
 from research.feeds import ResearchProjectFeed
 
-from . import views
+from . import views, wellknown
 from .sitemaps import sitemaps
 
 # Machine-readable outputs, all listed on /developers/.
@@ -35,6 +35,7 @@ urlpatterns = [
     path("developers/", DevelopersView.as_view(), name="developers"),
     path("sitemap.xml", feed_view(sitemap), {"sitemaps": sitemaps()}, name="sitemap"),
     path("robots.txt", feed_view(views.RobotsView.as_view(), max_age=86400), name="robots"),
+    path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
 ]
 
 handler400 = "hsmc_site.views.bad_request"

@@ -5,6 +5,7 @@ decided when the settings module is imported. A TLS-terminating proxy is simulat
 X-Forwarded-Proto, as the real one in front of gunicorn sends it.
 """
 
+import datetime
 import json
 import os
 import subprocess
@@ -196,3 +197,15 @@ def test_anonymous_pages_set_no_cookie_and_do_not_vary_on_cookie(client, db):
     response = client.get(reverse("home"))
     assert not response.cookies
     assert "Cookie" not in response.get("Vary", "")
+
+
+def test_security_txt_says_where_to_report_a_vulnerability(client, settings):
+    settings.SECURITY_CONTACT = "mailto:security@example.ac.uk"
+    response = client.get(reverse("security-txt"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:security@example.ac.uk"
+    assert fields["Canonical"] == f"{settings.SITE_URL}/.well-known/security.txt"
+    expires = datetime.datetime.fromisoformat(fields["Expires"])
+    assert datetime.timedelta(days=30) < expires - datetime.datetime.now(datetime.UTC) < datetime.timedelta(days=365)
