@@ -62,6 +62,7 @@ class HomeView(PageMixin, TemplateView):
                 ]
             ),
             programme_count=sum(kind_counts.values()),
+            kind_counts=kind_counts,
             kinds=[
                 {"value": value, "label": label, "count": kind_counts[value]}
                 for value, label in Programme.Kind.choices
