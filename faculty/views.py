@@ -108,7 +108,6 @@ class PersonListView(PageMixin, FilterView):
     filterset_class = PersonFilter
     template_name = "faculty/person_list.html"
     paginate_by = 100
-    strict = False
 
     def get_queryset(self):
         return Person.objects.published()

@@ -310,6 +310,20 @@ def test_profile_lists_published_programmes_projects_and_work_streams_only(clien
         assert hidden not in text
 
 
+def test_profile_shows_each_project_with_its_role_and_status(client):
+    person = build_person()
+    finished = ResearchProjectFactory(
+        title="Finished study", end_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    InvestigatorFactory(person=person, project=finished, role=Investigator.Role.CO_INVESTIGATOR)
+    InvestigatorFactory(person=person, project=ResearchProjectFactory(title="Ongoing study"))
+
+    text = page_text(client.get(person.get_absolute_url()))
+
+    assert "Finished study Co-investigator · Completed" in text
+    assert "Ongoing study Principal investigator · Current" in text
+
+
 def test_profile_with_only_required_fields_renders(client):
     person = PersonFactory(
         given_name="Ann" * 30, family_name="Long" * 25, job_title="", email="", biography="", honorific=""

@@ -122,6 +122,9 @@ def test_programmes_are_grouped_by_kind_with_availability_and_drafts_hidden(clie
 def test_page_lists_published_research_and_members(client):
     work_stream = build_work_stream()
     ResearchProjectFactory(title="Patient leadership").work_streams.add(work_stream)
+    ResearchProjectFactory(
+        title="Finished study", end_date=timezone.localdate() - datetime.timedelta(days=1)
+    ).work_streams.add(work_stream)
     ResearchProjectFactory(title="Draft research", status=Status.DRAFT).work_streams.add(work_stream)
     WorkStreamMemberFactory(work_stream=work_stream, person=PersonFactory(given_name="Mark", family_name="Exworthy"))
     WorkStreamMemberFactory(
@@ -130,7 +133,8 @@ def test_page_lists_published_research_and_members(client):
 
     text = page_text(client.get(work_stream.get_absolute_url()))
 
-    assert "Patient leadership" in text
+    assert "Patient leadership Current" in text
+    assert "Finished study Completed" in text
     assert "Mark Exworthy" in text
     assert "Draft research" not in text
     assert "Hidden Member" not in text
