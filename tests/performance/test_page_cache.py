@@ -1,6 +1,7 @@
 """The shared page cache: anonymous pages are stored once, and every change a visitor could see shows at once."""
 
 import datetime
+import gzip
 import time
 
 import pytest
@@ -259,3 +260,31 @@ def test_switching_the_page_cache_off_keeps_the_http_headers(client, settings):
     assert CACHE not in response
     assert "public" in response["Cache-Control"]
     assert response.has_header("ETag")
+
+
+def test_pages_are_gzipped_for_clients_that_accept_it_and_plain_for_the_rest(client):
+    url = reverse("programmes:detail", args=[ProgrammeFactory(title="Compressed programme").slug])
+
+    miss = client.get(url, headers={"accept-encoding": "gzip, br"})
+    hit = client.get(url, headers={"accept-encoding": "gzip, br"})
+    plain = client.get(url)
+
+    assert (miss[CACHE], hit[CACHE], plain[CACHE]) == ("miss", "hit", "hit")
+    for response in (miss, hit):
+        assert response["Content-Encoding"] == "gzip"
+        assert int(response["Content-Length"]) == len(response.content)
+        assert "Compressed programme" in gzip.decompress(response.content).decode()
+        assert response["ETag"].startswith('W/"')
+    assert not plain.has_header("Content-Encoding")
+    assert "Compressed programme" in plain.content.decode()
+    assert gzip.decompress(hit.content) == plain.content
+    assert "Accept-Encoding" in plain["Vary"]
+
+
+def test_a_gzipped_page_answers_304_to_its_own_etag(client):
+    url = reverse("programmes:detail", args=[ProgrammeFactory().slug])
+    etag = client.get(url, headers={"accept-encoding": "gzip"})["ETag"]
+
+    response = client.get(url, headers={"accept-encoding": "gzip", "if-none-match": etag})
+
+    assert response.status_code == 304
