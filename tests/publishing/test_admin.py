@@ -129,3 +129,31 @@ def _flatten(fields):
             yield from item
         else:
             yield item
+
+
+CHANGELISTS = [
+    ("admin:programmes_programme_changelist", "tests.factories.ProgrammePartnerFactory"),
+    ("admin:faculty_person_changelist", "tests.factories.PersonFactory"),
+    ("admin:workstreams_workstream_changelist", "tests.factories.WorkStreamMemberFactory"),
+    ("admin:research_researchproject_changelist", "tests.factories.InvestigatorFactory"),
+    ("admin:organisations_organisation_changelist", "tests.factories.ProgrammePartnerFactory"),
+    ("admin:programmes_intake_changelist", "tests.factories.IntakeFactory"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "factory_path"), CHANGELISTS, ids=[name for name, _ in CHANGELISTS])
+def test_change_lists_cost_the_same_queries_for_3_or_30_records(editor_client, url_name, factory_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils.module_loading import import_string
+
+    factory = import_string(factory_path)
+    factory.create_batch(3)
+    editor_client.get(reverse(url_name))  # warm the per-process caches (content types, permissions)
+    with CaptureQueriesContext(connection) as few:
+        assert editor_client.get(reverse(url_name)).status_code == 200
+    factory.create_batch(27)
+    with CaptureQueriesContext(connection) as many:
+        assert editor_client.get(reverse(url_name)).status_code == 200
+
+    assert len(many) == len(few), [query["sql"] for query in many.captured_queries]
