@@ -1,10 +1,81 @@
+import logging
+
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection, transaction
+from django.http import JsonResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+
+from .forms import SearchForm
+from .models import Kind, LoggedSearch
+from .query import normalised_term, parse
+from .selectors import search, suggest
+
+logger = logging.getLogger(__name__)
+
+SEARCH_MAX_AGE = 60
+SUGGESTIONS_MAX_AGE = 60
 
 
 class SearchView(TemplateView):
-    template_name = "search/results.html"
+    """`/search/?q=…&type=…&page=…`: every kind of published record, ranked, counted and highlighted."""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["search_query"] = self.request.GET.get("q", "")[:200]
-        return context
+    template_name = "search/results.html"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            query = parse(request.GET.get("q"))
+            context = self.get_context_data(form=form, query=query, search_query=query.text)
+            return self.render_to_response(context, status=400)
+        results = search(
+            request.GET.get("q"), kind=form.kind, correct_spelling=form.cleaned_data["spelling"] != "exact"
+        )
+        page = Paginator(results, self.paginate_by).get_page(request.GET.get("page"))
+        # One log entry per search: moving to another page of the same results is not a new search.
+        if results.query.is_searchable and request.GET.get("page", "1") in {"", "1"}:
+            self.log(results)
+        context = self.get_context_data(
+            form=form,
+            query=results.query,
+            results=results,
+            page_obj=page,
+            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            kind=form.kind,
+            kinds=[(kind, results.counts[kind]) for kind in Kind if results.counts[kind]],
+            search_query=results.query.text,
+        )
+        response = self.render_to_response(context)
+        # Not for shared caches: each search is logged, and what people search for is their own business.
+        patch_cache_control(response, private=True, max_age=SEARCH_MAX_AGE)
+        return response
+
+    @staticmethod
+    def log(results) -> None:
+        # Anonymous by design: no IP address, user, session or user agent.
+        try:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # A lost log line after a crash is acceptable; waiting for the disk on every search is not.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit = off")
+                LoggedSearch.objects.create(
+                    term=normalised_term(results.query),
+                    corrected_term=results.query.corrected_text,
+                    kind=results.kind or "",
+                    result_count=len(results),
+                )
+        except DatabaseError:
+            logger.warning("Could not log a search; the results were still shown.", exc_info=True)
+
+
+@require_GET
+def suggestions(request):
+    """`/search/suggest/?q=…`: up to eight titles for the header search box, as JSON."""
+    query = parse(request.GET.get("q"))
+    found = suggest(request.GET.get("q"))
+    response = JsonResponse({"query": query.text, "suggestions": [suggestion.as_dict() for suggestion in found]})
+    patch_cache_control(response, public=True, max_age=SUGGESTIONS_MAX_AGE)
+    return response

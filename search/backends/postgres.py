@@ -1,0 +1,113 @@
+"""PostgreSQL full-text search over the stored, weighted vectors, with misspellings corrected.
+
+- Each document's `vector` is computed once, when it is written, from four weighted parts: title (A),
+  summary (B), body (C) and related names (D), using `search_english` (English stemming with accents
+  removed, created by migration 0001). A GIN index on it answers `@@` without reading every row.
+- A word that matches no document at all is replaced by its nearest neighbour in the vocabulary
+  (`SearchWord`, trigram GIN index), so "leadrship" searches for "leadership".
+"""
+
+import operator
+from functools import reduce
+
+from django.contrib.postgres.search import Lexeme, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from publishing.models import Status
+
+from ..models import SearchDocument, SearchWord
+from ..query import STOP_WORDS, ParsedQuery, words
+from .base import SearchBackend, kind_weight
+
+CONFIG = "search_english"
+
+# The least trigram similarity at which a vocabulary word replaces a misspelt one:
+# 'leadrship' -> 'leadership' scores 0.62, while unrelated words of similar length score under 0.3.
+MIN_SIMILARITY = 0.45
+MIN_CORRECTABLE_LENGTH = 4
+MAX_WORD_LENGTH = 60
+
+VECTOR = (
+    SearchVector("title", "keywords", config=CONFIG, weight="A")
+    + SearchVector("summary", config=CONFIG, weight="B")
+    + SearchVector("body", config=CONFIG, weight="C")
+    + SearchVector("related", config=CONFIG, weight="D")
+)
+
+# Words that match no document at all are looked up in the vocabulary; the others are left alone
+# (checked first, so a correctly spelt query costs one index probe per word and no similarity search).
+_CORRECTIONS_SQL = """
+    WITH unknown AS MATERIALIZED (
+        SELECT q.term
+        FROM unnest(%(terms)s::text[]) AS q(term)
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {documents} AS d WHERE d.vector @@ plainto_tsquery(%(config)s::regconfig, q.term)
+        )
+    )
+    SELECT unknown.term, fix.word
+    FROM unknown
+    CROSS JOIN LATERAL (
+        SELECT w.word
+        FROM {words} AS w
+        WHERE w.word %% unknown.term AND similarity(w.word, unknown.term) >= %(min_similarity)s
+        ORDER BY similarity(w.word, unknown.term) DESC, w.word
+        LIMIT 1
+    ) AS fix
+"""
+
+
+def vocabulary(*texts: str) -> set[str]:
+    return {word for text in texts for word in words(text) if 3 <= len(word) <= MAX_WORD_LENGTH and not word.isdigit()}
+
+
+class PostgresBackend(SearchBackend):
+    corrects_spelling = True
+
+    def prepare(self, query: ParsedQuery) -> ParsedQuery:
+        candidates = [
+            term
+            for term in query.terms
+            if term not in STOP_WORDS and len(term) >= MIN_CORRECTABLE_LENGTH and not term.isdigit()
+        ]
+        if not candidates:
+            return query
+        sql = _CORRECTIONS_SQL.format(
+            words=connection.ops.quote_name(SearchWord._meta.db_table),
+            documents=connection.ops.quote_name(SearchDocument._meta.db_table),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"terms": candidates, "min_similarity": MIN_SIMILARITY, "config": CONFIG})
+            corrections = {term: word for term, word in cursor.fetchall() if word != term}
+        return query.with_corrections(corrections) if corrections else query
+
+    def documents(self, query: ParsedQuery) -> QuerySet[SearchDocument]:
+        terms = query.content_terms
+        if not terms:
+            return SearchDocument.objects.none()
+        tsquery = SearchQuery(reduce(operator.and_, (Lexeme(term) for term in terms)), config=CONFIG)
+        return (
+            SearchDocument.objects.published()
+            .filter(vector=tsquery)
+            .annotate(rank=SearchRank(F("vector"), tsquery) * kind_weight())
+            .order_by("-rank", "title", "pk")
+        )
+
+    def documents_written(self, written: QuerySet[SearchDocument], documents: list[SearchDocument]) -> None:
+        written.update(vector=VECTOR)
+        # Only words the public can already see may be offered as corrections.
+        now = timezone.now()
+        found = set()
+        for document in documents:
+            if document.status == Status.PUBLISHED and (document.publish_from is None or document.publish_from <= now):
+                found |= vocabulary(
+                    document.title, document.keywords, document.summary, document.body, document.related
+                )
+        if found:
+            SearchWord.objects.bulk_create(
+                [SearchWord(word=word) for word in sorted(found)], ignore_conflicts=True, batch_size=1000
+            )
+
+    def index_cleared(self) -> None:
+        SearchWord.objects.all().delete()

@@ -1,0 +1,24 @@
+from django import forms
+
+from .models import Kind
+
+
+class SearchForm(forms.Form):
+    """The search page's options. The query `q` is not a field: it is never refused, only tidied (search.query)."""
+
+    type = forms.ChoiceField(
+        label="Type",
+        required=False,
+        choices=[("", "All types"), *((kind.value, kind.plural) for kind in Kind)],
+        error_messages={"invalid_choice": "There is no type of result called “%(value)s”. Choose one from the list."},
+    )
+    spelling = forms.ChoiceField(
+        required=False,
+        choices=[("", "Correct misspelt words"), ("exact", "Search exactly as typed")],
+        widget=forms.HiddenInput,
+    )
+
+    @property
+    def kind(self) -> Kind | None:
+        value = self.cleaned_data.get("type") if self.is_valid() else None
+        return Kind(value) if value else None

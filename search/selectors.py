@@ -1,0 +1,157 @@
+"""The search interface other code calls. Everything here is read-only and sees published records only.
+
+- `search(q, kind=...)`: ranked, counted and paginatable results across every kind of record.
+- `suggest(q)`: a few titles for the search box's suggestions.
+- `narrow(queryset, q)`: keep the rows of an indexed model's queryset that match the words, best first;
+  the programme catalogue's `q` filter uses it.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Length
+from django.utils.safestring import SafeString
+
+from .backends import get_backend
+from .backends.base import kind_weight
+from .documents import source_for
+from .highlight import snippet
+from .models import Kind, SearchDocument
+from .query import ParsedQuery, parse, typed_words
+
+MAX_SUGGESTIONS = 8
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: Kind
+    title: str
+    url: str
+    snippet: SafeString
+    rank: float
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+class SearchResults(Sequence):
+    """The results of one search. Lazy: counting costs one query, each page slice one more.
+
+    Give it to a `Paginator`: `len()` is the number of results (of the chosen kind), and slicing
+    fetches only that page's documents, with highlighted snippets.
+    """
+
+    def __init__(self, query: ParsedQuery, documents: QuerySet[SearchDocument], kind: Kind | None = None):
+        self.query = query
+        self.kind = kind
+        self._documents = documents
+
+    @cached_property
+    def counts(self) -> dict[Kind, int]:
+        """Results per kind of record, for every kind, whatever `kind` filters the list to."""
+        rows = self._documents.order_by().values_list("kind").annotate(n=Count("pk"))
+        found = dict(rows)
+        return {kind: found.get(kind.value, 0) for kind in Kind}
+
+    @property
+    def total(self) -> int:
+        """All results, whatever the kind."""
+        return sum(self.counts.values())
+
+    def count(self) -> int:
+        return self.counts[self.kind] if self.kind else self.total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        documents = self._documents.filter(kind=self.kind) if self.kind else self._documents
+        documents = documents.only("kind", "title", "url", "summary", "body")[index]
+        terms = self.query.searched_terms
+        return [
+            SearchHit(
+                kind=Kind(document.kind),
+                title=document.title,
+                url=document.url,
+                # Related names (partners, leads) are matched but not quoted: out of context they read as a list.
+                snippet=snippet((document.summary, document.body), terms),
+                rank=document.rank,
+            )
+            for document in documents
+        ]
+
+
+def search(q: str | ParsedQuery | None, *, kind: Kind | str | None = None, correct_spelling: bool = True):
+    """Search every published programme, project, person, work stream and topic.
+
+    Returns `SearchResults`; `results.query` says what was searched for, including any spelling
+    corrections (`query.corrections`) and a `problem` to show when the query cannot be searched.
+    """
+    query = q if isinstance(q, ParsedQuery) else parse(q)
+    kind = Kind(kind) if kind else None
+    if not query.is_searchable:
+        return SearchResults(query, SearchDocument.objects.none(), kind)
+    backend = get_backend()
+    if correct_spelling:
+        query = backend.prepare(query)
+    return SearchResults(query, backend.documents(query), kind)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    title: str
+    url: str
+    kind: Kind
+
+    def as_dict(self) -> dict:
+        return {"title": self.title, "url": self.url, "kind": self.kind.label}
+
+
+def suggest(q: str | None, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+    """Titles containing every word typed so far, those starting with the text first. One query."""
+    query = parse(q)
+    if not query.is_searchable:
+        return []
+    documents = SearchDocument.objects.published()
+    for word in typed_words(query.text):
+        documents = documents.filter(title__icontains=word)
+    documents = documents.annotate(
+        starts=Case(When(title__istartswith=query.text, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("starts", kind_weight().desc(), Length("title"), "title")
+    limit = max(1, min(limit, MAX_SUGGESTIONS))
+    return [
+        Suggestion(title=title, url=url, kind=Kind(kind))
+        for title, url, kind in documents.values_list("title", "url", "kind")[:limit]
+    ]
+
+
+def narrow(queryset: QuerySet, q: str | None) -> QuerySet:
+    """Keep the rows of `queryset` (of an indexed model) matching `q`, annotated `search_rank`, best first.
+
+    An empty or unsearchable `q` leaves the queryset as it was. Misspellings are corrected as in `search`.
+    """
+    query = parse(q)
+    if not query.is_searchable:
+        return queryset
+    source = source_for(queryset.model)
+    if source is None:
+        raise ValueError(f"{queryset.model.__name__} is not in the search index.")
+    backend = get_backend()
+    matches = backend.documents(backend.prepare(query)).filter(
+        content_type=ContentType.objects.get_for_model(source.model)
+    )
+    rank = Subquery(matches.filter(object_id=OuterRef("pk")).values("rank")[:1])
+    return (
+        queryset.filter(pk__in=matches.order_by().values("object_id"))
+        .annotate(search_rank=rank)
+        .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
+    )

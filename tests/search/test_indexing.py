@@ -1,0 +1,155 @@
+"""The index follows the records: saves, renames of related records, links, deletions and rebuilds."""
+
+import io
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db.models.signals import post_save
+from django.urls import reverse
+
+from programmes.models import Programme, ProgrammePartner
+from search.models import SearchDocument
+from search.selectors import search
+from tests.factories import (
+    AudienceFactory,
+    GoalFactory,
+    InvestigatorFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    ProgrammeLeadFactory,
+    ProgrammePartnerFactory,
+    ProjectOrganisationFactory,
+    ResearchOutputFactory,
+    ResearchProjectFactory,
+    TopicFactory,
+    WorkStreamFactory,
+)
+
+
+def titles(query: str, kind: str | None = None) -> list[str]:
+    return [hit.title for hit in search(query, kind=kind)[0:50]]
+
+
+def test_renaming_a_partner_organisation_updates_the_programmes_it_partners(client, seed):
+    academy = seed.organisations["academy"]
+    assert titles("collaborative") == []
+    academy.name = "National Leadership Collaborative"
+    academy.save()
+    assert set(titles("collaborative")) == {"Nye Bevan programme", "Elizabeth Garrett Anderson programme"}
+    # And what visitors see, through the page.
+    response = client.get(reverse("search:results"), {"q": "collaborative"})
+    assert "Elizabeth Garrett Anderson programme" in response.content.decode()
+    # The old name is gone from the partner list (the programmes' own text still says "NHS Leadership Academy").
+    academy.name = "Ridgeway Partnership"
+    academy.save()
+    assert titles("collaborative") == []
+    assert set(titles("ridgeway")) == {"Nye Bevan programme", "Elizabeth Garrett Anderson programme"}
+
+
+def test_renaming_a_partner_updates_research_projects_and_people_affiliated_with_it(db):
+    organisation = OrganisationFactory(name="Kingsmead Health Trust")
+    project = ResearchProjectFactory(title="Ward leadership study")
+    ProjectOrganisationFactory(project=project, organisation=organisation)
+    PersonFactory(given_name="Ada", family_name="Visitor", affiliation=organisation)
+    assert set(titles("kingsmead")) == {"Ward leadership study", "Ada Visitor"}
+    organisation.name = "Riverside Health Trust"
+    organisation.save()
+    assert titles("kingsmead") == []
+    assert set(titles("riverside")) == {"Ward leadership study", "Ada Visitor"}
+
+
+def test_renaming_a_person_updates_the_programmes_projects_and_work_streams_they_appear_in(seed):
+    weir = seed.people["weir"]
+    project = ResearchProjectFactory(title="Board effectiveness review")
+    InvestigatorFactory(project=project, person=weir)
+    weir.family_name = "Okonkwo"
+    weir.save()
+    found = set(titles("okonkwo"))
+    assert {"Belinda Okonkwo", "Aspiring Healthcare Leaders", "Board effectiveness review"} <= found
+    assert "Leadership and management" in found  # key contact of the work stream
+    assert titles("weir") == []
+
+
+def test_a_draft_person_does_not_make_others_findable_by_their_name(db):
+    hidden = PersonFactory(given_name="Quentin", family_name="Unpublished", status="draft")
+    ProgrammeLeadFactory(programme=ProgrammeFactory(title="Quiet programme"), person=hidden)
+    assert titles("unpublished") == []
+
+
+def test_links_added_or_removed_from_either_end_reindex_the_record(db):
+    programme = ProgrammeFactory(title="Team coaching")
+    topic = TopicFactory(name="Resilience")
+    programme.topics.add(topic)
+    assert "Team coaching" in titles("resilience")
+    programme.topics.remove(topic)
+    assert "Team coaching" not in titles("resilience")
+    topic.programmes.add(programme)
+    assert "Team coaching" in titles("resilience")
+    topic.programmes.clear()
+    assert "Team coaching" not in titles("resilience")
+    audience = AudienceFactory(name="Pharmacists")
+    audience.programmes.add(programme)
+    assert titles("pharmacists") == ["Team coaching"]
+
+
+def test_renaming_or_deleting_a_topic_updates_what_it_tagged(db):
+    programme = ProgrammeFactory(title="Team coaching")
+    topic = TopicFactory(name="Resilience")
+    programme.topics.add(topic)
+    topic.name = "Wellbeing"
+    topic.save()
+    assert set(titles("wellbeing")) == {"Wellbeing", "Team coaching"}
+    topic.delete()
+    assert titles("wellbeing") == []
+
+
+def test_partner_links_goals_and_outputs_feed_their_record(db):
+    programme = ProgrammeFactory(title="Team coaching")
+    link = ProgrammePartnerFactory(programme=programme, organisation=OrganisationFactory(name="Northgate Trust"))
+    assert titles("northgate") == ["Team coaching"]
+    link.delete()
+    assert titles("northgate") == []
+    work_stream = WorkStreamFactory(title="Integrated care")
+    GoalFactory(work_stream=work_stream, title="Joined-up commissioning")
+    assert "Integrated care" in titles("commissioning")
+    project = ResearchProjectFactory(title="Hospital boards")
+    ResearchOutputFactory(project=project, title="Final report on board assurance")
+    assert titles("assurance") == ["Hospital boards"]
+
+
+def test_a_commissioner_is_findable_by_its_abbreviation(seed):
+    found = titles("heewm")
+    assert {"Systems Leadership", "Evaluation of leadership development programmes"} <= set(found)
+
+
+def test_deleting_a_record_removes_its_document(db):
+    programme = ProgrammeFactory(title="Team coaching")
+    ProgrammePartnerFactory(programme=programme, role=ProgrammePartner.Role.COMMISSIONER)
+    programme.delete()
+    assert not SearchDocument.objects.exists()
+    assert titles("coaching") == []
+
+
+def test_rebuild_command_recreates_the_index_from_the_records(seed):
+    SearchDocument.objects.all().delete()
+    SearchDocument.objects.create(
+        content_type=ContentType.objects.get_for_model(Programme),
+        object_id=999999,
+        kind="programme",
+        title="A programme that no longer exists",
+        url="/programmes/gone/",
+        status="published",
+    )
+    output = io.StringIO()
+    call_command("rebuild_search_index", stdout=output)
+    assert "7 programmes, 1 research projects, 10 people, 1 work streams, 4 topics" in output.getvalue()
+    assert titles("exists") == []
+    assert titles("nye bevan")[0] == "Nye Bevan programme"
+
+
+def test_fixture_loading_leaves_indexing_to_the_rebuild_command(db):
+    programme = ProgrammeFactory(title="Team coaching")
+    SearchDocument.objects.all().delete()
+    post_save.send(Programme, instance=programme, created=False, raw=True)
+    assert not SearchDocument.objects.exists()

@@ -1,0 +1,82 @@
+"""What only PostgreSQL does: stemming, accents, typo tolerance, and the GIN index doing the work."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from search.backends.postgres import PostgresBackend
+from search.query import parse
+from search.selectors import search
+from tests.factories import PersonFactory, ProgrammeFactory
+
+from .pages import parse as parse_page
+from .pages import result_titles, with_class
+
+pytestmark = pytest.mark.postgres
+
+
+def first_titles(client, query: str, **params) -> list[str]:
+    response = client.get(reverse("search:results"), {"q": query, **params})
+    assert response.status_code == 200
+    return result_titles(response)
+
+
+def test_a_misspelt_word_still_finds_a_leadership_programme_first(client, seed):
+    titles = first_titles(client, "leadrship")
+    leadership_programmes = {programme.title for programme in seed.programmes.values()}
+    assert titles[0] in leadership_programmes
+    assert "leadership" in titles[0].lower()
+
+
+def test_the_page_says_what_it_searched_for_and_offers_the_exact_spelling(client, seed):
+    response = client.get(reverse("search:results"), {"q": "leadrship"})
+    correction = parse_page(response).xpath(with_class("search-page__correction"))[0]
+    assert correction.xpath("strong")[0].text == "leadership"
+    exact = correction.xpath("a/@href")[0]
+    assert "spelling=exact" in exact
+    assert first_titles(client, "leadrship", spelling="exact") == []
+
+
+def test_a_misspelling_among_correct_words_is_corrected(client, seed):
+    assert first_titles(client, "medcal leadership")[0] == "Medical Leadership in Practice"
+    assert first_titles(client, "leadrship for doctors")[0] == "Medical Leadership in Practice"
+
+
+def test_correctly_spelt_words_are_left_alone(seed):
+    assert search("leadership").query.corrections == {}
+    assert search("astrophysics").query.corrections == {}  # nothing near enough to correct to
+
+
+def test_english_stemming_matches_other_forms_of_a_word(client, seed):
+    assert "Evaluation of leadership development programmes" in first_titles(client, "evaluating")
+    assert "Systems Leadership" in first_titles(client, "developing partnerships")
+
+
+def test_accents_do_not_matter(client, db):
+    PersonFactory(given_name="Zoë", family_name="Ångström")
+    assert first_titles(client, "zoe angstrom") == ["Zoë Ångström"]
+    assert first_titles(client, "Zoë") == ["Zoë Ångström"]
+
+
+def test_words_from_drafts_are_never_offered_as_corrections(db):
+    ProgrammeFactory(title="Xylophonics masterclass", status="draft")
+    assert search("xylophonix").query.corrections == {}
+
+
+def test_the_vector_index_answers_the_search_query(seed):
+    documents = PostgresBackend().documents(parse("nye bevan"))
+    with connection.cursor() as cursor:
+        # The test tables are tiny, where a sequential scan is cheaper; forbid it to see the usable index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = documents.explain()
+    assert "search_document_vector" in plan
+
+
+def test_the_title_trigram_index_answers_suggestions(seed):
+    from search.models import SearchDocument
+
+    documents = SearchDocument.objects.published().filter(title__icontains="bevan")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = documents.explain()
+    assert "search_document_title_trgm" in plan

@@ -1,0 +1,57 @@
+"""Reading what visitors type, and marking what matched."""
+
+from search.highlight import snippet
+from search.query import MAX_QUERY_LENGTH, light_stem, parse
+
+
+def test_queries_are_tidied_into_lower_case_words_without_accents():
+    query = parse("  Zoë   ÅNGSTRÖM\tmedical-leadership ")
+    assert query.text == "Zoë ÅNGSTRÖM medical-leadership"
+    assert query.terms == ("zoe", "angstrom", "medical", "leadership")
+
+
+def test_control_characters_and_null_bytes_are_removed():
+    assert parse("nye\x00bevan\u200b").text == "nye bevan"
+
+
+def test_long_queries_are_cut_to_the_limit_and_flagged():
+    query = parse("word " * 500)
+    assert len(query.text) <= MAX_QUERY_LENGTH
+    assert query.truncated
+    assert query.terms == ("word",)
+
+
+def test_unsearchable_queries_carry_a_message_instead_of_terms():
+    assert not parse("").is_searchable and parse("").problem == ""
+    assert parse("a").problem == "Enter at least 2 characters to search."
+    assert parse("!!!").problem == "Enter a word or name to search for."
+
+
+def test_stop_words_are_not_searched_for():
+    assert parse("leadership for the doctors").content_terms == ("leadership", "doctors")
+    assert parse("the and of").content_terms == ()
+
+
+def test_light_stem_only_shortens_words():
+    assert light_stem("leaders") == "leader"
+    assert light_stem("programmes") == "programme"
+    assert light_stem("aspiring") == "aspir"
+    assert light_stem("business") == "business"
+    assert light_stem("bus") == "bus"
+
+
+def test_snippet_escapes_before_marking():
+    marked = snippet(["<b>Board</b> governance & leadership"], ["governance"])
+    assert marked == "&lt;b&gt;Board&lt;/b&gt; <mark>governance</mark> &amp; leadership"
+
+
+def test_snippet_centres_on_the_matches_in_long_text():
+    text = " ".join(["filler"] * 100 + ["governance"] + ["filler"] * 100)
+    marked = snippet([text], ["governance"], size=10)
+    assert marked.startswith("… ") and marked.endswith(" …")
+    assert "<mark>governance</mark>" in marked
+    assert len(marked.split()) <= 12
+
+
+def test_snippet_falls_back_to_the_start_of_the_first_text():
+    assert snippet(["", "A programme for doctors."], ["leadrship"]) == "A programme for doctors."
