@@ -12,7 +12,7 @@ from research.models import ResearchProject
 from workstreams.models import WorkStream
 
 from .availability import Availability
-from .filters import ProgrammeFilter
+from .filters import SORT, ProgrammeFilter
 from .models import Intake, Programme, ProgrammeLead, ProgrammePartner
 
 
@@ -87,7 +87,8 @@ class ProgrammeListView(PageMixin, FilterView):
             facets=filterset.facets(),
             active_filters=chips,
             ignored_values=filterset.ignored,
-            sort_field=filterset.form["sort"],
+            sort_choices=filterset.form.fields["sort"].choices,
+            current_sort=filterset.form.cleaned_data.get("sort") or SORT.TITLE,
             carried_params=carried_params(self.request, filterset),
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             page_title=title,

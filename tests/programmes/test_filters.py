@@ -209,6 +209,9 @@ def test_unknown_filter_values_are_ignored_and_reported(client, seed_catalogue):
     assert titles(client, "audience=doctors&audience=vets&kind=spaceship") == titles(client, "audience=doctors")
     assert "“vets”" in notice or "vets" in notice
     assert "spaceship" in notice and "oldest" in notice
+    # The forms carry on with the valid choices only, so the notice does not follow the visitor around.
+    assert tree.xpath("//form[@id='programme-filters']//input[@name='sort']/@value") == ["title"]
+    assert tree.xpath("//*[@id='sort-select']/option[@selected]/@value") == ["title"]
 
 
 def test_chosen_filter_can_be_removed_on_its_own(client, seed_catalogue):
