@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from publishing.admin import PUBLISHING_FIELDSET, PublicationFilter, PublishableAdmin, ReviewFilter
+from publishing.admin import PUBLISHING_FIELDSET, PublicationFilter, PublishableAdmin, RelatedFilter, ReviewFilter
 
 from .models import Person
 from .validators import validate_photo
@@ -30,11 +30,6 @@ class PersonAdminForm(forms.ModelForm):
         return cleaned_data
 
 
-class WorkStreamFilter(admin.RelatedFieldListFilter):
-    def field_choices(self, field, request, model_admin):
-        return field.get_choices(include_blank=False, ordering=("title",))
-
-
 @admin.register(Person)
 class PersonAdmin(PublishableAdmin):
     form = PersonAdminForm
@@ -52,7 +47,7 @@ class PersonAdmin(PublishableAdmin):
     list_filter = (
         PublicationFilter,
         "role_kind",
-        ("work_streams", WorkStreamFilter),
+        ("work_streams", RelatedFilter),
         ReviewFilter,
     )
     list_select_related = ("affiliation",)

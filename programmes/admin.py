@@ -10,7 +10,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.tmp_storages import CacheStorage, TempFolderStorage
 from simple_history.admin import SimpleHistoryAdmin
 
-from publishing.admin import PUBLISHING_FIELDSET, PublicationFilter, PublishableAdmin, ReviewFilter
+from publishing.admin import PUBLISHING_FIELDSET, PublicationFilter, PublishableAdmin, RelatedFilter, ReviewFilter
 
 from .availability import Availability
 from .models import Audience, Intake, Programme, ProgrammeLead, ProgrammePartner
@@ -71,14 +71,10 @@ class ProgrammeLeadInline(admin.TabularInline):
     verbose_name_plural = "programme leads (shown as who teaches it)"
 
 
-class WorkStreamFilter(admin.RelatedFieldListFilter):
-    def field_choices(self, field, request, model_admin):
-        return field.get_choices(include_blank=False, ordering=("title",))
-
-
 @admin.register(Programme)
 class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
     resource_classes = [ProgrammeResource]
+    import_template_name = "admin/programmes/programme/import.html"
     list_display = (
         "title",
         "kind",
@@ -92,8 +88,8 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
     list_filter = (
         PublicationFilter,
         "kind",
-        ("work_streams", WorkStreamFilter),
-        "audiences",
+        ("work_streams", RelatedFilter),
+        ("audiences", RelatedFilter),
         AvailabilityFilter,
         "level",
         "study_mode",

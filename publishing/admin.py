@@ -84,6 +84,14 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RelatedFilter(admin.RelatedFieldListFilter):
+    """Filter by a related record; its empty choice reads "None", e.g. programmes in no work stream."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = "None"
+
+
 def describe_publication(obj) -> str:
     if obj.status == Status.DRAFT:
         return "Draft"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from publishing.admin import PUBLISHING_FIELDSET, PublicationFilter, PublishableAdmin, ReviewFilter
+from publishing.admin import PUBLISHING_FIELDSET, PublicationFilter, PublishableAdmin, RelatedFilter, ReviewFilter
 
 from .models import Investigator, ProjectOrganisation, ProjectStatus, ResearchOutput, ResearchProject
 
@@ -48,11 +48,6 @@ class ResearchOutputInline(admin.StackedInline):
     )
 
 
-class WorkStreamFilter(admin.RelatedFieldListFilter):
-    def field_choices(self, field, request, model_admin):
-        return field.get_choices(include_blank=False, ordering=("title",))
-
-
 @admin.register(ResearchProject)
 class ResearchProjectAdmin(PublishableAdmin):
     list_display = (
@@ -68,8 +63,8 @@ class ResearchProjectAdmin(PublishableAdmin):
     list_filter = (
         PublicationFilter,
         ProjectStatusFilter,
-        ("work_streams", WorkStreamFilter),
-        "topics",
+        ("work_streams", RelatedFilter),
+        ("topics", RelatedFilter),
         ReviewFilter,
     )
     search_fields = ("title", "summary", "description", "slug")

@@ -328,7 +328,8 @@ def test_csv_import_with_an_invalid_row_reports_row_and_reason_and_changes_nothi
     assert "at most 160 characters" in str(invalid[2].error_dict["summary"])
     assert "No audience with the slug nurses." in str(invalid[3].error_dict["audiences"])
     assert "not a valid choice" in str(invalid[4].error_dict["kind"])
-    assert "No audience with the slug nurses." in response.text
+    assert "Row 3, audiences: No audience with the slug nurses." in response.text
+    assert "Row 2, summary: Ensure this value has at most 160 characters (it has 161)." in response.text
     assert Programme.objects.count() == 1
     import_setting.refresh_from_db()
     assert import_setting.summary == "A programme for senior organisational leaders."
@@ -422,3 +423,16 @@ def test_history_page_shows_who_changed_an_intake_and_what(editor_client):
     assert latest.history_user.username == "content-editor"
     assert latest.field_changes == [{"field": "Start date", "old": "2031-01-13", "new": "2031-02-10"}]
     assert "2031-01-13" in response.text
+
+
+def test_programmes_in_no_work_stream_can_be_found(editor_client):
+    from tests.factories import WorkStreamFactory
+
+    orphan = ProgrammeFactory(title="Orphan")
+    ProgrammeFactory().work_streams.add(WorkStreamFactory())
+    changelist = reverse("admin:programmes_programme_changelist")
+
+    response = editor_client.get(changelist, {"work_streams__isnull": "True"})
+
+    assert list(response.context["cl"].result_list) == [orphan]
+    assert "?work_streams__isnull=True" in editor_client.get(changelist).text
