@@ -237,6 +237,33 @@ def test_search_results_escape_stored_and_submitted_text(client, catalogue, host
     assert_safe_html(response.content.decode())
 
 
+def test_search_highlights_stay_escaped_around_hostile_text(client, db, hostile):
+    # The results page marks the words that matched inside titles and summaries; the text around and
+    # between the marks is user text and must stay escaped.
+    factories.ProgrammeFactory(title=f"Leadership {hostile}"[:200], summary=f"Leadership {hostile}"[:160])
+    for query in ("leadership", f"leadership {hostile}"[:200]):
+        response = client.get(url_or_skip("search:results"), {"q": query})
+        assert response.status_code == 200
+        document = assert_safe_html(response.content.decode())
+        assert not document.xpath("//mark//*"), "only text inside a highlight"
+
+
+def test_search_suggestions_return_stored_text_as_json(client, catalogue, hostile):
+    for query in ("le", hostile[:200]):
+        response = client.get(url_or_skip("search:suggest"), {"q": query})
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        response.json()
+
+
+def test_api_lists_return_stored_text_as_json(client, catalogue, hostile):
+    for name in ("api:programme-list", "api:person-list", "api:researchproject-list", "api:workstream-list"):
+        response = client.get(url_or_skip(name))
+        assert response.status_code == 200, name
+        assert response["Content-Type"].startswith("application/json"), name
+        assert any(shown(hostile) in value for value in strings_in(response.json())), name
+
+
 def test_atom_and_xcri_feeds_stay_well_formed_with_the_text_escaped(client, catalogue, hostile):
     for name, root_tag in [
         ("feeds:programmes-atom", "{http://www.w3.org/2005/Atom}feed"),
@@ -315,6 +342,51 @@ def test_admin_lists_and_forms_escape_stored_text(client, catalogue, hostile):
             response = client.get(url)
             assert response.status_code == 200, url
             assert_safe_html(response.content.decode())
+
+
+@pytest.fixture
+def hostile_enquiry(db, hostile):
+    from contacts.models import Enquiry
+
+    return factories.EnquiryFactory(
+        name=fit(Enquiry, "name", hostile),
+        organisation=fit(Enquiry, "organisation", hostile),
+        role=fit(Enquiry, "role", hostile),
+        timing=fit(Enquiry, "timing", hostile),
+        message=hostile,
+        internal_notes=hostile,
+    )
+
+
+def test_enquiry_text_from_the_public_is_escaped_in_the_staff_inbox(client, hostile_enquiry):
+    # The classic stored-XSS path: a visitor writes, a member of staff reads it in the admin.
+    client.force_login(factories.UserFactory(username="inbox-admin", is_superuser=True))
+    for url in (
+        reverse("admin:contacts_enquiry_changelist"),
+        reverse("admin:contacts_enquiry_change", args=[hostile_enquiry.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_safe_html(response.content.decode())
+
+
+def test_enquiry_csv_export_neutralises_formulas_in_every_cell(client, hostile_enquiry):
+    import csv
+    import io
+
+    client.force_login(factories.UserFactory(username="inbox-admin", is_superuser=True))
+    response = client.post(
+        reverse("admin:contacts_enquiry_changelist"),
+        {"action": "export_csv", "_selected_action": [hostile_enquiry.pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 2
+    for cell in rows[1]:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    # The name is there, whole: as it was, or behind the one apostrophe that disarms a formula.
+    assert any(hostile_enquiry.name in (cell, cell[1:]) for cell in rows[1])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -400,6 +472,9 @@ def test_enquiry_form_refuses_or_stores_hostile_text_safely_and_mails_clean_head
             assert "\n" not in value and "\r" not in value, header
         assert "Bcc" not in email and "X-Injected" not in email
         assert message.bcc == []
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                assert_safe_html(content)
 
 
 @pytest.mark.parametrize("key", ALL)
