@@ -1,5 +1,7 @@
 """Work streams: the centre's areas of work, each with its programmes, research, people and key contacts."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db.models import F, Func, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
@@ -13,6 +15,10 @@ from publishing.views import PublishedDetailView
 from research.models import ResearchProject
 
 from .models import KeyContact, WorkStream, WorkStreamMember
+
+# A work stream page is a digest: past these, a link leads to the full, filtered list.
+PROGRAMMES_PER_KIND = 6
+PROJECTS_SHOWN = 10
 
 
 def count_of(queryset) -> Subquery:
@@ -129,34 +135,44 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
                 ),
                 Prefetch(
                     "key_contact_roles",
-                    queryset=KeyContact.objects.filter(person__in=published_people).select_related("person"),
+                    queryset=KeyContact.objects.filter(person__in=published_people).select_related(
+                        "person", "person__affiliation"
+                    ),
                 ),
             )
         )
 
-    @staticmethod
-    def programmes_by_kind(programmes) -> list[dict]:
-        """Programmes grouped by kind, the kinds in the order editors see them in the admin."""
+    def programmes_by_kind(self, programmes) -> list[dict]:
+        """Programmes grouped by kind, in the order editors see the kinds, each with a link to all of them."""
         groups: dict[str, list] = {}
         for programme in programmes:
             groups.setdefault(programme.kind, []).append(programme)
         order = {kind: index for index, kind in enumerate(Programme.Kind.values)}
+        catalogue = reverse("programmes:list")
         return [
-            {"kind": kind, "label": Programme.Kind(kind).label if kind in order else kind, "programmes": items}
+            {
+                "kind": kind,
+                "label": Programme.Kind(kind).label if kind in order else kind,
+                "programmes": items[:PROGRAMMES_PER_KIND],
+                "count": len(items),
+                "all_url": f"{catalogue}?{urlencode({'work_stream': self.object.slug, 'kind': kind})}",
+            }
             for kind, items in sorted(groups.items(), key=lambda group: order.get(group[0], len(order)))
         ]
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         work_stream = self.object
-        programmes = list(work_stream.programmes.all())
+        self.programme_groups = self.programmes_by_kind(work_stream.programmes.all())
+        projects = list(work_stream.research_projects.all())
+        self.projects = projects[:PROJECTS_SHOWN]
+        context = super().get_context_data(**kwargs)
         context.update(
             work_stream=work_stream,
             goals=work_stream.goals.all(),
             focus_areas=work_stream.focus_areas.all(),
-            programmes=programmes,
-            programme_groups=self.programmes_by_kind(programmes),
-            projects=work_stream.research_projects.all(),
+            programme_groups=self.programme_groups,
+            projects=self.projects,
+            project_count=len(projects),
             members=[membership.person for membership in work_stream.memberships.all()],
             key_contacts=work_stream.key_contact_roles.all(),
         )
@@ -166,10 +182,5 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
         return [("Work streams", reverse("workstreams:list")), (self.object.title, self.object.get_absolute_url())]
 
     def get_structured_data(self):
-        work_stream = self.object
-        return work_stream_data(
-            work_stream,
-            work_stream.programmes.all(),
-            work_stream.research_projects.all(),
-            work_stream.key_contact_roles.all(),
-        )
+        shown = [programme for group in self.programme_groups for programme in group["programmes"]]
+        return work_stream_data(self.object, shown, self.projects, self.object.key_contact_roles.all())

@@ -119,6 +119,22 @@ def test_programmes_are_grouped_by_kind_with_availability_and_drafts_hidden(clie
     assert "Draft programme" not in text
 
 
+def test_many_programmes_show_a_few_of_each_kind_and_link_to_the_rest(client):
+    work_stream = build_work_stream()
+    work_stream.programmes.add(*create_many(ProgrammeFactory, 9, kind=Programme.Kind.COMMISSIONED))
+    work_stream.research_projects.add(*create_many(ResearchProjectFactory, 12))
+
+    response = client.get(work_stream.get_absolute_url())
+
+    page = tree(response)
+    assert len(page.xpath(f"//*[{has_class('programme-card')}]")) == 6
+    assert page.xpath(
+        f'//a[@href="{reverse("programmes:list")}?work_stream=leadership-and-management&kind=commissioned"]'
+    )
+    assert "See all 9 Commissioned programmes in this work stream in the catalogue" in page_text(response)
+    assert "See and filter all 12 research projects in this work stream" in page_text(response)
+
+
 def test_page_lists_published_research_and_members(client):
     work_stream = build_work_stream()
     ResearchProjectFactory(title="Patient leadership").work_streams.add(work_stream)
@@ -259,15 +275,18 @@ def test_page_costs_a_fixed_number_of_queries(client, django_assert_max_num_quer
         for programme, organisation in zip(programmes, create_many(OrganisationFactory, size), strict=True)
     )
     work_stream.research_projects.add(*create_many(ResearchProjectFactory, size))
+    affiliation = OrganisationFactory()
     WorkStreamMember.objects.bulk_create(
-        WorkStreamMember(work_stream=work_stream, person=person) for person in create_many(PersonFactory, size)
+        WorkStreamMember(work_stream=work_stream, person=person)
+        for person in create_many(PersonFactory, size, affiliation=affiliation)
     )
     KeyContact.objects.bulk_create(
-        KeyContact(work_stream=work_stream, person=person) for person in create_many(PersonFactory, size)
+        KeyContact(work_stream=work_stream, person=person)
+        for person in create_many(PersonFactory, size, affiliation=OrganisationFactory())
     )
     work_stream.focus_areas.add(*create_many(TopicFactory, size))
 
     with django_assert_max_num_queries(DETAIL_QUERIES):
         response = client.get(work_stream.get_absolute_url())
     assert response.status_code == 200
-    assert programmes[-1].title in page_text(response)
+    assert affiliation.name in page_text(response)
