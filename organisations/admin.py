@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
+
+from publishing.admin import HistoryAdmin
 
 from .models import Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ("name", "short_name", "kind", "programme_count", "people_count", "website")
     list_filter = ("kind",)
     search_fields = ("name", "short_name")

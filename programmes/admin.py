@@ -8,9 +8,15 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
 from import_export.tmp_storages import CacheStorage, TempFolderStorage
-from simple_history.admin import SimpleHistoryAdmin
 
-from publishing.admin import PUBLISHING_FIELDSET, PublicationFilter, PublishableAdmin, RelatedFilter, ReviewFilter
+from publishing.admin import (
+    PUBLISHING_FIELDSET,
+    HistoryAdmin,
+    PublicationFilter,
+    PublishableAdmin,
+    RelatedFilter,
+    ReviewFilter,
+)
 
 from .availability import Availability
 from .models import Audience, Intake, Programme, ProgrammeLead, ProgrammePartner
@@ -236,7 +242,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
 
 
 @admin.register(Intake)
-class IntakeAdmin(SimpleHistoryAdmin):
+class IntakeAdmin(HistoryAdmin):
     """Every intake across programmes, to check dates and deadlines at a glance."""
 
     list_display = ("__str__", "start_date", "application_deadline", "places", "status", "availability_display")
@@ -255,7 +261,7 @@ class IntakeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(SimpleHistoryAdmin):
+class AudienceAdmin(HistoryAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name",)

@@ -1,13 +1,17 @@
-"""Admin building blocks shared by every draft/published model.
+"""Admin building blocks shared by the catalogue admins.
 
-`PublishableAdmin` gives each catalogue admin the same editor experience: history with revert
-(django-simple-history), publish and unpublish actions that are recorded in that history, filters
-for what is live and what is due for review, and a link that previews a draft on its public page.
+`HistoryAdmin` (every catalogue admin) is django-simple-history's admin with revert, hardened and
+showing inline rows' changes. `PublishableAdmin` adds, for draft/published models, publish and
+unpublish actions recorded in that history, filters for what is live and what is due for review,
+and a link that previews a draft on its public page.
 """
 
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -100,7 +104,96 @@ def describe_publication(obj) -> str:
     return f"Scheduled for {date_format(timezone.localtime(obj.publish_from), 'j M Y, H:i')}"
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple_history's admin, hardened: a malformed id is a 404, reverting restores tracked
+    many-to-many fields too, and the history page lists changes to the rows edited inline."""
+
+    object_history_template = "admin/publishing/object_history.html"
+
+    def valid_pk(self, value) -> bool:
+        try:
+            self.opts.pk.to_python(value)
+        except (ValidationError, ValueError, TypeError):
+            return False
+        return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.valid_pk(unquote(object_id)):
+            raise Http404("No such record.")
+        extra_context = {**(extra_context or {}), "related_history": self.related_history(request, object_id)}
+        return super().history_view(request, object_id, extra_context)
+
+    def related_history(self, request, object_id) -> list[dict]:
+        """Recent changes to the rows edited inline (intakes, partners, goals...), with who and what.
+
+        They have their own history tables; reverting the page does not touch them, so the editor
+        needs to see them here to put a row back by hand.
+        """
+        sections = []
+        for inline in self.get_inline_instances(request):
+            history = getattr(inline.model, "history", None)
+            if history is None:
+                continue
+            fk_name = next(
+                field.attname
+                for field in inline.model._meta.concrete_fields
+                if field.is_relation and field.related_model is self.model
+            )
+            records = list(
+                history.filter(**{fk_name: object_id}).select_related("history_user")[:RELATED_HISTORY_LIMIT]
+            )
+            for record in records:
+                previous = record.prev_record if record.history_type == "~" else None
+                record.field_changes = (
+                    HistoricalRecordContextHelper(inline.model, record).context_for_delta_changes(
+                        record.diff_against(previous)
+                    )
+                    if previous is not None
+                    else []
+                )
+            if records:
+                sections.append({"title": inline.model._meta.verbose_name_plural, "records": records})
+        return sections
+
+    # Reverting restores tracked many-to-many fields (audiences, topics...) as they were in the
+    # chosen version; simple_history's own revert form would show their current values.
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.valid_pk(unquote(object_id)) or not version_id.isdigit():
+            raise Http404("No such version.")
+        request.history_version_id = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        version_id = getattr(request, "history_version_id", None)
+        if version_id is None or obj is None:
+            return form_class
+        initial = self.historical_m2m_initial(obj.pk, version_id, form_class.base_fields)
+        if not initial:
+            return form_class
+
+        class HistoricalVersionForm(form_class):
+            def __init__(self, *args, **form_kwargs):
+                form_kwargs["initial"] = {**initial, **(form_kwargs.get("initial") or {})}
+                super().__init__(*args, **form_kwargs)
+
+        return HistoricalVersionForm
+
+    def historical_m2m_initial(self, object_id, version_id, form_fields) -> dict:
+        history_model = self.model.history.model
+        record = history_model.objects.filter(**{self.opts.pk.attname: object_id, "history_id": version_id}).first()
+        if record is None:
+            return {}
+        initial = {}
+        for field in getattr(record, "_history_m2m_fields", []):
+            if field.name not in form_fields:
+                continue
+            related = get_m2m_reverse_field_name(field)
+            initial[field.name] = [getattr(row, f"{related}_id") for row in getattr(record, field.name).all()]
+        return initial
+
+
+class PublishableAdmin(HistoryAdmin):
     """Base admin for models built on `publishing.models.Publishable`."""
 
     actions = ["publish", "unpublish"]
@@ -109,7 +202,6 @@ class PublishableAdmin(SimpleHistoryAdmin):
     save_on_top = True
     readonly_fields = ("public_page", "created_at", "updated_at")
     history_list_display = ["status"]
-    object_history_template = "admin/publishing/object_history.html"
 
     @admin.display(description="status", ordering="status")
     def publication(self, obj) -> str:
@@ -194,74 +286,3 @@ class PublishableAdmin(SimpleHistoryAdmin):
             self.log_change(request, obj, [{"changed": {"fields": ["Status"]}}])
             changed.append(obj)
         return changed
-
-    def history_view(self, request, object_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "related_history": self.related_history(request, object_id)}
-        return super().history_view(request, object_id, extra_context)
-
-    def related_history(self, request, object_id) -> list[dict]:
-        """Recent changes to the rows edited inline (intakes, partners, goals...), with who and what.
-
-        They have their own history tables; reverting the page does not touch them, so the editor
-        needs to see them here to put a row back by hand.
-        """
-        sections = []
-        for inline in self.get_inline_instances(request):
-            history = getattr(inline.model, "history", None)
-            if history is None:
-                continue
-            fk_name = next(
-                field.attname
-                for field in inline.model._meta.concrete_fields
-                if field.is_relation and field.related_model is self.model
-            )
-            records = list(
-                history.filter(**{fk_name: object_id}).select_related("history_user")[:RELATED_HISTORY_LIMIT]
-            )
-            for record in records:
-                previous = record.prev_record if record.history_type == "~" else None
-                record.field_changes = (
-                    HistoricalRecordContextHelper(inline.model, record).context_for_delta_changes(
-                        record.diff_against(previous)
-                    )
-                    if previous is not None
-                    else []
-                )
-            if records:
-                sections.append({"title": inline.model._meta.verbose_name_plural, "records": records})
-        return sections
-
-    # Reverting restores tracked many-to-many fields (audiences, topics...) as they were in the
-    # chosen version; simple_history's own revert form would show their current values.
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        request.history_version_id = version_id
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
-        version_id = getattr(request, "history_version_id", None)
-        if version_id is None or obj is None:
-            return form_class
-        initial = self.historical_m2m_initial(obj.pk, version_id, form_class.base_fields)
-        if not initial:
-            return form_class
-
-        class HistoricalVersionForm(form_class):
-            def __init__(self, *args, **form_kwargs):
-                form_kwargs["initial"] = {**initial, **(form_kwargs.get("initial") or {})}
-                super().__init__(*args, **form_kwargs)
-
-        return HistoricalVersionForm
-
-    def historical_m2m_initial(self, object_id, version_id, form_fields) -> dict:
-        history_model = self.model.history.model
-        record = history_model.objects.filter(**{self.opts.pk.attname: object_id, "history_id": version_id}).first()
-        if record is None:
-            return {}
-        initial = {}
-        for field in getattr(record, "_history_m2m_fields", []):
-            if field.name not in form_fields:
-                continue
-            related = get_m2m_reverse_field_name(field)
-            initial[field.name] = [getattr(row, f"{related}_id") for row in getattr(record, field.name).all()]
-        return initial

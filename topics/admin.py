@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from publishing.admin import HistoryAdmin
 
 from .models import Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ("name", "slug", "description")
     search_fields = ("name", "description")
     prepopulated_fields = {"slug": ("name",)}

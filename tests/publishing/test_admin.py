@@ -157,3 +157,14 @@ def test_change_lists_cost_the_same_queries_for_3_or_30_records(editor_client, u
         assert editor_client.get(reverse(url_name)).status_code == 200
 
     assert len(many) == len(few), [query["sql"] for query in many.captured_queries]
+
+
+@pytest.mark.parametrize(("model", "model_admin"), catalogue_admins(), ids=lambda value: getattr(value, "__name__", ""))
+def test_history_pages_answer_404_not_500_for_a_malformed_or_unknown_id(editor_client, model, model_admin):
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+
+    assert editor_client.get(reverse(f"{name}_history", args=["not-a-number"])).status_code == 404
+    assert editor_client.get(reverse(f"{name}_history", args=["987654"])).status_code == 404
+    assert editor_client.get(reverse(f"{name}_simple_history", args=["not-a-number", "1"])).status_code == 404
+    assert editor_client.get(reverse(f"{name}_simple_history", args=["1", "latest"])).status_code == 404
+    assert editor_client.get(reverse(f"{name}_simple_history", args=["987654", "987654"])).status_code == 404
