@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import F, IntegerField, Q, QuerySet, Value
 from django_filters import fields as filter_fields
 
+from search.filters import WordsFilter
 from workstreams.models import WorkStream
 
 from .availability import Availability
@@ -115,6 +116,8 @@ class ProgrammeFilter(django_filters.FilterSet):
     the availability and duration filters and the option counts read its annotations.
     """
 
+    # Words, through the search index: a search narrowed by the facets.
+    q = WordsFilter(label="Words")
     kind = FacetFilter(label="Type", choices=Programme.Kind.choices)
     audience = FacetFilter(label="Who it is for", method="filter_audience")
     level = FacetFilter(label="Level", choices=Programme.Level.choices)

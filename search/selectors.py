@@ -134,10 +134,12 @@ def suggest(q: str | None, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
     ]
 
 
-def narrow(queryset: QuerySet, q: str | None) -> QuerySet:
-    """Keep the rows of `queryset` (of an indexed model) matching `q`, annotated `search_rank`, best first.
+def narrow(queryset: QuerySet, q: str | None, *, by_relevance: bool = True) -> QuerySet:
+    """Keep the rows of `queryset` (of an indexed model) that match `q`, misspellings corrected as in `search`.
 
-    An empty or unsearchable `q` leaves the queryset as it was. Misspellings are corrected as in `search`.
+    With `by_relevance` the rows are annotated `search_rank` and ordered best first (then by the
+    queryset's own order); without it the queryset's order is kept, for lists with their own sort.
+    An empty or unsearchable `q` returns the queryset unchanged.
     """
     query = parse(q)
     if not query.is_searchable:
@@ -149,9 +151,10 @@ def narrow(queryset: QuerySet, q: str | None) -> QuerySet:
     matches = backend.documents(backend.prepare(query)).filter(
         content_type=ContentType.objects.get_for_model(source.model)
     )
+    narrowed = queryset.filter(pk__in=matches.order_by().values("object_id"))
+    if not by_relevance:
+        return narrowed
     rank = Subquery(matches.filter(object_id=OuterRef("pk")).values("rank")[:1])
-    return (
-        queryset.filter(pk__in=matches.order_by().values("object_id"))
-        .annotate(search_rank=rank)
-        .order_by("-search_rank", *queryset.query.order_by or queryset.model._meta.ordering)
+    return narrowed.annotate(search_rank=rank).order_by(
+        "-search_rank", *(queryset.query.order_by or queryset.model._meta.ordering)
     )
