@@ -122,6 +122,19 @@ class Gunicorn:
         finally:
             connection.close()
 
+    def wait_until_idle(self, limit: float = 60.0) -> None:
+        """Let the server finish requests queued by the previous run, so they do not count against the next."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                self.request("/healthz")
+            except OSError:
+                pass
+            if time.monotonic() - started < 0.2:
+                return
+            time.sleep(0.5)
+
     def preflight(self, path: str) -> tuple[int, int, str | None]:
         """One request as wrk will send it (then a second, which a warm page cache answers)."""
         self.request(path, HEADERS)

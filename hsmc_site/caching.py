@@ -65,6 +65,7 @@ CACHE_STATUS_HEADER = "X-Page-Cache"
 # Set per response when the page is sent, never stored.
 UNSTORED_HEADERS = frozenset({"content-length", "content-encoding", CACHE_STATUS_HEADER.lower()})
 MIN_GZIP_BYTES = 500
+MAX_DEPENDENCY_HINTS = 10_000
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -309,6 +310,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
         # Pages link to hashed static files: each release keeps its own pages.
         self.release = getattr(staticfiles_storage, "manifest_hash", "") or ""
+        # Page key -> the table version keys it depended on when this process last saw it.
+        self.dependency_hints: dict[str, tuple[str, ...]] = {}
 
     def __call__(self, request):
         if not (settings.PAGE_CACHE_ENABLED and breaker.closed() and is_anonymous_read(request)):
@@ -338,6 +341,7 @@ class PageCacheMiddleware:
             table_keys = {TABLE_KEY + table for table in tables}
             depends_on = {table_key: versions[table_key] for table_key in table_keys & versions.keys()}
             self.store(key, response, depends_on, body, gzipped)
+            self.remember(key, depends_on)
         if gzipped and _accepts_gzip(request):
             _send_gzipped(response, body)
         return response
@@ -347,16 +351,23 @@ class PageCacheMiddleware:
         return PAGE_KEY + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
     def lookup(self, key: str, request) -> HttpResponse | None:
+        """The stored page if every table it read is unchanged; usually one round trip to the cache.
+
+        The page and the current versions of the tables it read last time are fetched together; only
+        when its tables have changed since this process last saw it does a second fetch follow.
+        """
         cache = page_cache()
         try:
-            entry = cache.get(key)
+            found = cache.get_many([key, *self.dependency_hints.get(key, ())])
+            entry = found.pop(key, None)
             if entry is None:
                 return None
             depends_on, status, headers, body, gzipped = entry
-            if depends_on:
-                current = cache.get_many(list(depends_on))
-                if any(current.get(table_key) != token for table_key, token in depends_on.items()):
-                    return None
+            if missing := [table_key for table_key in depends_on if table_key not in found]:
+                found.update(cache.get_many(missing))
+                self.remember(key, depends_on)
+            if any(found.get(table_key) != token for table_key, token in depends_on.items()):
+                return None
         except Exception as exc:
             breaker.trip(exc)
             return None
@@ -370,6 +381,11 @@ class PageCacheMiddleware:
             response.headers["Content-Length"] = str(len(response.content))
         response.headers[CACHE_STATUS_HEADER] = "hit"
         return response
+
+    def remember(self, key: str, depends_on) -> None:
+        if len(self.dependency_hints) >= MAX_DEPENDENCY_HINTS:
+            self.dependency_hints.clear()  # a bound, not an LRU: workers are recycled anyway
+        self.dependency_hints[key] = tuple(depends_on)
 
     def store(self, key: str, response, depends_on: dict[str, str], body: bytes, gzipped: bool) -> None:
         headers = [(name, value) for name, value in response.headers.items() if name.lower() not in UNSTORED_HEADERS]

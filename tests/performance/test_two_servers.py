@@ -144,3 +144,18 @@ def test_a_change_made_by_a_script_on_one_host_shows_on_every_server_at_once(ser
         assert response.status == 200
         assert "After" in response.text
         assert "Before the import" not in response.text
+
+
+def test_cached_pages_are_still_served_by_a_server_that_has_lost_the_database(servers, shared_env, tmp_path):
+    a, _ = servers
+    programme = ProgrammeFactory(title="Cached before the outage")
+    cached, uncached = reverse("programmes:detail", args=[programme.slug]), reverse("programmes:list")
+    assert a.get(cached).header("X-Page-Cache") == "miss"
+
+    cut_off = {**shared_env, "DATABASE_URL": "postgres://postgres@127.0.0.1:9/unreachable?connect_timeout=2"}
+    with Gunicorn(cut_off, tmp_path / "cut-off.log") as server:
+        from_cache, not_cached = server.get(cached), server.get(uncached)
+
+    assert (from_cache.status, from_cache.header("X-Page-Cache")) == (200, "hit")
+    assert "Cached before the outage" in from_cache.text
+    assert not_cached.status == 503
