@@ -18,6 +18,8 @@ Invalidation is by database table, across every process and host:
   unpublishing a record therefore invalidates exactly the pages that read its table, everywhere, at once.
 - Stored pages also expire after PAGE_CACHE_SECONDS. That bounds what no write announces: a scheduled
   publish-from time passing, and availability ("open for applications") that changes with the date.
+  When a page expires, the first request renders it again while the others are still served the
+  expired copy for up to REFRESH_SECONDS, so a popular page is never rendered by every worker at once.
 
 Pages are keyed by scheme, host, path and query string, and by the static files manifest, so that during
 a rolling deploy each release serves only pages that link to its own hashed static files.
@@ -66,6 +68,8 @@ CACHE_STATUS_HEADER = "X-Page-Cache"
 UNSTORED_HEADERS = frozenset({"content-length", "content-encoding", CACHE_STATUS_HEADER.lower()})
 MIN_GZIP_BYTES = 500
 MAX_DEPENDENCY_HINTS = 10_000
+# After its lifetime a page is served at most this much longer, while one request renders it again.
+REFRESH_SECONDS = 10
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -362,12 +366,19 @@ class PageCacheMiddleware:
             entry = found.pop(key, None)
             if entry is None:
                 return None
-            depends_on, status, headers, body, gzipped = entry
+            depends_on, status, headers, body, gzipped, fresh_until = entry
             if missing := [table_key for table_key in depends_on if table_key not in found]:
                 found.update(cache.get_many(missing))
                 self.remember(key, depends_on)
             if any(found.get(table_key) != token for table_key, token in depends_on.items()):
                 return None
+            cache_status = "hit"
+            # Past its lifetime but nothing it shows has changed: one request renders it again while
+            # the others keep getting this copy, instead of all rendering it at once.
+            if time.time() >= fresh_until:
+                if cache.add(key + ":refresh", 1, timeout=REFRESH_SECONDS):
+                    return None
+                cache_status = "stale"
         except Exception as exc:
             breaker.trip(exc)
             return None
@@ -379,7 +390,7 @@ class PageCacheMiddleware:
         else:
             response.content = gzip.decompress(body) if gzipped else body
             response.headers["Content-Length"] = str(len(response.content))
-        response.headers[CACHE_STATUS_HEADER] = "hit"
+        response.headers[CACHE_STATUS_HEADER] = cache_status
         return response
 
     def remember(self, key: str, depends_on) -> None:
@@ -389,9 +400,10 @@ class PageCacheMiddleware:
 
     def store(self, key: str, response, depends_on: dict[str, str], body: bytes, gzipped: bool) -> None:
         headers = [(name, value) for name, value in response.headers.items() if name.lower() not in UNSTORED_HEADERS]
-        entry = (depends_on, response.status_code, headers, body, gzipped)
+        lifetime = settings.PAGE_CACHE_SECONDS
+        entry = (depends_on, response.status_code, headers, body, gzipped, time.time() + lifetime)
         try:
-            page_cache().set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            page_cache().set(key, entry, timeout=lifetime + REFRESH_SECONDS)
         except Exception as exc:
             breaker.trip(exc)
             return

@@ -7,12 +7,14 @@ import time
 import pytest
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 
 from hsmc_site import urls as project_urls
+from hsmc_site.caching import PageCacheMiddleware
 from programmes.models import Programme
 from publishing.models import Status
 from tests.factories import OrganisationFactory, ProgrammeFactory, ProgrammePartnerFactory, WorkStreamFactory
@@ -288,3 +290,20 @@ def test_a_gzipped_page_answers_304_to_its_own_etag(client):
     response = client.get(url, headers={"accept-encoding": "gzip", "if-none-match": etag})
 
     assert response.status_code == 304
+
+
+def test_an_expired_page_is_rendered_by_one_request_while_others_get_the_expired_copy(client, settings, rf):
+    settings.PAGE_CACHE_SECONDS = 1
+    url = reverse("programmes:detail", args=[ProgrammeFactory(title="Popular programme").slug])
+    warm(client, url)
+    time.sleep(1.2)
+    key = PageCacheMiddleware(lambda request: None).key(rf.get(url))
+    cache.add(key + ":refresh", 1, 10)  # another request is rendering it again
+
+    meanwhile = client.get(url)
+    assert meanwhile[CACHE] == "stale"
+    assert "Popular programme" in meanwhile.content.decode()
+
+    cache.delete(key + ":refresh")
+    assert client.get(url)[CACHE] == "miss"
+    assert client.get(url)[CACHE] == "hit"
