@@ -79,7 +79,12 @@ def test_production_turns_debug_off_and_uses_hashed_static_files():
 
 
 def test_check_deploy_is_clean_under_production_settings():
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
+    # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a real deployment never has it.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="hsmc_site.settings")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
