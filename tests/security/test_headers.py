@@ -81,7 +81,7 @@ def production(tmp_path_factory):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
         and not key.startswith(("SECURE_", "STAFF_", "AXES_"))
     }
     workdir = tmp_path_factory.mktemp("production")
