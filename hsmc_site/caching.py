@@ -10,7 +10,7 @@ Invalidation is by database table, across every process and host:
 
 - Every write statement that Django sends to the database (INSERT, UPDATE, DELETE, TRUNCATE), from any
   process (a web worker, the admin, a management command, a CSV import, `QuerySet.update()`), gives the
-  table a new random version token in the shared cache: once at once, and again when the transaction
+  table a new random version token in the shared cache: immediately, and again when the transaction
   commits, which closes the window in which a concurrent reader could store data read before the commit.
 - A page rendered for the cache records the tables its queries read, and is stored with the version
   tokens those tables had before rendering began.
@@ -59,8 +59,8 @@ TABLE_KEY = "pagecache:table:"
 PAGE_KEY = "pagecache:page:"
 # Bookkeeping that no public page shows; versioning it would only cost a cache write per request.
 UNTRACKED_TABLES = frozenset({"django_session"})
-# Headers a cached page may vary on: the key already covers anonymous visitors, and stored pages are
-# never content-encoded. Anything else (Accept, Origin, Accept-Language) keeps the page out of the cache.
+# Headers a cached page may vary on: the key already covers anonymous visitors, and each client is sent
+# the encoding it accepts. Anything else (Accept, Origin, Accept-Language) keeps the page out of the cache.
 SHAREABLE_VARY = frozenset({"cookie", "accept-encoding"})
 UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
 CACHE_STATUS_HEADER = "X-Page-Cache"
@@ -126,6 +126,11 @@ class _Breaker:
 
 
 breaker = _Breaker()
+
+
+def wall_clock() -> float:
+    """Seconds since the epoch: when stored pages stop being fresh, comparable across hosts."""
+    return time.time()
 
 
 # Table versions -------------------------------------------------------------------------------------
@@ -375,7 +380,7 @@ class PageCacheMiddleware:
             cache_status = "hit"
             # Past its lifetime but nothing it shows has changed: one request renders it again while
             # the others keep getting this copy, instead of all rendering it at once.
-            if time.time() >= fresh_until:
+            if wall_clock() >= fresh_until:
                 if cache.add(key + ":refresh", 1, timeout=REFRESH_SECONDS):
                     return None
                 cache_status = "stale"
@@ -401,7 +406,7 @@ class PageCacheMiddleware:
     def store(self, key: str, response, depends_on: dict[str, str], body: bytes, gzipped: bool) -> None:
         headers = [(name, value) for name, value in response.headers.items() if name.lower() not in UNSTORED_HEADERS]
         lifetime = settings.PAGE_CACHE_SECONDS
-        entry = (depends_on, response.status_code, headers, body, gzipped, time.time() + lifetime)
+        entry = (depends_on, response.status_code, headers, body, gzipped, wall_clock() + lifetime)
         try:
             page_cache().set(key, entry, timeout=lifetime + REFRESH_SECONDS)
         except Exception as exc:

@@ -2,7 +2,7 @@
 
 import datetime
 import gzip
-import time
+from unittest import mock
 
 import pytest
 from django.contrib import messages
@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 
+from hsmc_site import caching
 from hsmc_site import urls as project_urls
 from hsmc_site.caching import PageCacheMiddleware
 from programmes.models import Programme
@@ -128,15 +129,20 @@ def test_a_write_to_a_table_the_page_does_not_read_keeps_it_cached(client):
     assert client.get(url)[CACHE] == "hit"
 
 
-def test_scheduled_programme_appears_when_its_publish_from_time_passes(client, settings):
-    settings.PAGE_CACHE_SECONDS = 1
-    ProgrammeFactory(title="Scheduled programme", publish_from=timezone.now() + datetime.timedelta(seconds=1.5))
+def test_scheduled_programme_appears_when_its_publish_from_time_passes(client):
+    start = timezone.now()
+    ProgrammeFactory(title="Scheduled programme", publish_from=start + datetime.timedelta(hours=1))
     url = reverse("programmes:list")
     assert "Scheduled programme" not in warm(client, url).content.decode()
 
-    time.sleep(2)  # nothing is saved when the time passes: the bounded lifetime shows it
+    # Two hours later. Nothing is saved when publish_from passes: the page's bounded lifetime shows it.
+    with (
+        mock.patch("django.utils.timezone.now", return_value=start + datetime.timedelta(hours=2)),
+        mock.patch("hsmc_site.caching.wall_clock", return_value=caching.wall_clock() + 2 * 3600),
+    ):
+        response = client.get(url)
 
-    assert "Scheduled programme" in client.get(url).content.decode()
+    assert "Scheduled programme" in response.content.decode()
 
 
 def test_pages_for_signed_in_staff_are_never_stored_or_served_from_the_cache(client, content_editor):
@@ -293,17 +299,17 @@ def test_a_gzipped_page_answers_304_to_its_own_etag(client):
 
 
 def test_an_expired_page_is_rendered_by_one_request_while_others_get_the_expired_copy(client, settings, rf):
-    settings.PAGE_CACHE_SECONDS = 1
     url = reverse("programmes:detail", args=[ProgrammeFactory(title="Popular programme").slug])
     warm(client, url)
-    time.sleep(1.2)
     key = PageCacheMiddleware(lambda request: None).key(rf.get(url))
-    cache.add(key + ":refresh", 1, 10)  # another request is rendering it again
+    cache.add(key + ":refresh", 1, 60)  # another request is rendering it again
+    expired = caching.wall_clock() + settings.PAGE_CACHE_SECONDS + 1
 
-    meanwhile = client.get(url)
-    assert meanwhile[CACHE] == "stale"
-    assert "Popular programme" in meanwhile.content.decode()
+    with mock.patch("hsmc_site.caching.wall_clock", return_value=expired):
+        meanwhile = client.get(url)
+        assert meanwhile[CACHE] == "stale"
+        assert "Popular programme" in meanwhile.content.decode()
 
-    cache.delete(key + ":refresh")
-    assert client.get(url)[CACHE] == "miss"
-    assert client.get(url)[CACHE] == "hit"
+        cache.delete(key + ":refresh")
+        assert client.get(url)[CACHE] == "miss"
+        assert client.get(url)[CACHE] == "hit"
