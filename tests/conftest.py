@@ -32,6 +32,14 @@ def editor_client(client, content_editor):
     return client
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test in this process (tests/browsers.py)."""
+    from .browsers import chromium
+
+    yield from chromium()
+
+
 def pytest_collection_modifyitems(config, items):
     """Run PostgreSQL-only tests there, skip them on SQLite, and fail CI if it silently isn't PostgreSQL."""
     import os

@@ -6,25 +6,13 @@ CI installs it, so there they always run.
 
 import datetime
 import io
-import os
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # Any request to a host other than loopback goes to a closed port: nothing leaves the machine.
-    "--proxy-server=http://127.0.0.1:9",
-]
+from tests.browsers import NO_CHROMIUM, RECORD_CSP_VIOLATIONS
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -35,32 +23,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-            if not Path(CHROMIUM).exists():
-                item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: apt-get install chromium"))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # to arrange data are still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-# Every page a test opens records Content-Security-Policy violations, read back with csp_violations().
-RECORD_CSP_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} (${event.sourceFile}:${event.lineNumber})`
-  );
-});
-"""
+            if NO_CHROMIUM:
+                item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
 
 
 @pytest.fixture
@@ -80,7 +44,7 @@ def new_page(browser, live_server):
             color_scheme=color_scheme,
         )
         context.set_default_timeout(10_000)
-        context.add_init_script(RECORD_CSP_VIOLATIONS)
+        context.add_init_script(RECORD_CSP_VIOLATIONS)  # read back with csp_violations()
         contexts.append(context)
         return context.new_page()
 
@@ -213,7 +177,7 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
-def csp_violations(page) -> list[str]:
+def csp_violations(page) -> list[dict]:
     """Content-Security-Policy violations reported in the page's current document."""
     return page.evaluate("window.__cspViolations || []")
 

@@ -7,59 +7,14 @@ admin and its two-factor setup page, must finish with none. Scripts that change 
 suggestions, the enquiry form, the admin's widgets) are exercised, so violations they cause count.
 """
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.browsers import NO_CHROMIUM, RECORD_CSP_VIOLATIONS
 from tests.factories import InvestigatorFactory, ResearchOutputFactory, ResearchProjectFactory, UserFactory
 
-CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # Any request to a host other than loopback goes to a closed port: nothing leaves the machine.
-    "--proxy-server=http://127.0.0.1:9",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}: apt-get install chromium"
-    ),
-]
-
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push({
-    directive: event.effectiveDirective,
-    blocked: event.blockedURI,
-    sample: event.sample,
-    source: event.sourceFile + ":" + event.lineNumber,
-  });
-});
-"""
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(bool(NO_CHROMIUM), reason=NO_CHROMIUM)]
 
 
 class CspWatch:
@@ -67,7 +22,7 @@ class CspWatch:
 
     def __init__(self, browser, base_url):
         self.context = browser.new_context(base_url=base_url, locale="en-GB")
-        self.context.add_init_script(RECORD_VIOLATIONS)
+        self.context.add_init_script(RECORD_CSP_VIOLATIONS)
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
         self.console_errors: list[str] = []
@@ -100,8 +55,8 @@ class CspWatch:
 
 
 @pytest.fixture
-def watch(chromium, live_server):
-    tab = CspWatch(chromium, live_server.url)
+def watch(browser, live_server):
+    tab = CspWatch(browser, live_server.url)
     yield tab
     tab.close()
 
