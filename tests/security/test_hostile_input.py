@@ -201,6 +201,9 @@ PAGES = [
     ("workstreams:list", ()),
     ("workstreams:detail", ("hostile-work-stream",)),
     ("contacts:contact", ()),
+    ("contacts:privacy", ()),
+    ("developers", ()),
+    ("api:reference", ()),
 ]
 # Each test below builds the hostile catalogue once and checks every output of one kind.
 
@@ -264,6 +267,14 @@ def test_api_lists_return_stored_text_as_json(client, catalogue, hostile):
         assert any(shown(hostile) in value for value in strings_in(response.json())), name
 
 
+def test_sitemap_stays_well_formed(client, catalogue):
+    response = client.get(url_or_skip("sitemap"))
+    assert response.status_code == 200
+    root = etree.fromstring(response.content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    locations = root.xpath("//*[local-name()='loc']/text()")
+    assert any(location.endswith("/programmes/hostile-programme/") for location in locations)
+
+
 def test_atom_and_xcri_feeds_stay_well_formed_with_the_text_escaped(client, catalogue, hostile):
     for name, root_tag in [
         ("feeds:programmes-atom", "{http://www.w3.org/2005/Atom}feed"),
@@ -316,6 +327,7 @@ def test_api_returns_stored_text_exactly_as_json(client, catalogue, hostile):
         ("api:person-detail", ("hostile-person",)),
         ("api:researchproject-detail", ("hostile-project",)),
         ("api:workstream-detail", ("hostile-work-stream",)),
+        ("api:organisation-detail", ("hostile-organisation",)),
     ]:
         response = client.get(url_or_skip(name, *args))
         assert response.status_code == 200, name
@@ -396,10 +408,24 @@ ALL = list(HOSTILE)
 
 
 @pytest.mark.parametrize("key", ALL)
-@pytest.mark.parametrize("name", ["home", "search:results", "programmes:list", "research:list", "faculty:list"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "home",
+        "search:results",
+        "search:suggest",
+        "programmes:list",
+        "research:list",
+        "faculty:list",
+        "api:programme-list",
+        "api:person-list",
+        "api:researchproject-list",
+    ],
+)
 def test_hostile_query_parameters_give_a_page_or_a_4xx_never_a_500(client, db, key, name):
     url = url_or_skip(name)
-    params = {"q": HOSTILE[key], "page": HOSTILE[key], "kind": HOSTILE[key], "sort": HOSTILE[key]}
+    filters = ("q", "page", "kind", "sort", "level", "study_mode", "topic", "status", "letter", "format")
+    params = dict.fromkeys(filters, HOSTILE[key])
     response = client.get(url, params)
     assert response.status_code < 500
     if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
