@@ -42,4 +42,8 @@ class SimpleBackend(SearchBackend):
                 anywhere |= found
                 score += Case(When(found, then=Value(weight)), default=Value(0.0), output_field=FloatField())
             documents = documents.filter(anywhere)
+        if len(terms) > 1:
+            # The words side by side in the title, as typed: PostgreSQL's ranking rewards closeness too.
+            phrase = Q(title__icontains=" ".join(terms))
+            score += Case(When(phrase, then=Value(1.0)), default=Value(0.0), output_field=FloatField())
         return documents.annotate(rank=score * kind_weight()).order_by("-rank", "title", "pk")

@@ -1,0 +1,38 @@
+"""The demo content is searchable as soon as it is loaded: the loader saves through the ORM, so it is indexed."""
+
+import pytest
+
+from hsmc_site.demo_content import load_demo_content
+from search.selectors import search
+
+
+@pytest.fixture
+def demo(db):
+    load_demo_content()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_first"),
+    [
+        ("nye bevan", "NHS Leadership Academy Nye Bevan programme"),
+        ("elizabeth garrett", "NHS Leadership Academy Elizabeth Garrett Anderson programme"),
+        ("aspiring leaders", "Aspiring Healthcare Leaders"),
+        ("medical leadership", "Medical Leadership in Practice"),
+        ("intercalated", "Intercalated course in Health management and Leadership"),
+        ("harvard", "John Mcdonough"),
+        ("belinda", "Belinda Weir"),
+    ],
+)
+def test_demo_content_is_found_as_soon_as_it_is_loaded(demo, query, expected_first):
+    assert search(query)[0].title == expected_first
+
+
+@pytest.mark.postgres
+def test_a_misspelling_finds_demo_leadership_programmes(demo):
+    assert "Leadership" in search("leadrship")[0].title
+
+
+def test_loading_the_demo_again_leaves_the_index_as_it_was(demo):
+    before = [(hit.title, hit.rank) for hit in search("leadership")[0:50]]
+    load_demo_content()
+    assert [(hit.title, hit.rank) for hit in search("leadership")[0:50]] == before
