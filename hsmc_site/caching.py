@@ -18,8 +18,9 @@ Invalidation is by database table, across every process and host:
   unpublishing a record therefore invalidates exactly the pages that read its table, everywhere, at once.
 - Stored pages also expire after PAGE_CACHE_SECONDS. That bounds what no write announces: a scheduled
   publish-from time passing, and availability ("open for applications") that changes with the date.
-  When a page expires, the first request renders it again while the others are still served the
-  expired copy for up to REFRESH_SECONDS, so a popular page is never rendered by every worker at once.
+- One request at a time renders a page: when a page has expired the others get the expired copy for
+  up to STALE_SECONDS meanwhile; when it is missing or has changed they wait for it briefly. A popular
+  page is never rendered by every worker at once, not even just after a publish.
 
 Pages are keyed by scheme, host, path and query string, and by the static files manifest, so that during
 a rolling deploy each release serves only pages that link to its own hashed static files.
@@ -68,8 +69,15 @@ CACHE_STATUS_HEADER = "X-Page-Cache"
 UNSTORED_HEADERS = frozenset({"content-length", "content-encoding", CACHE_STATUS_HEADER.lower()})
 MIN_GZIP_BYTES = 500
 MAX_DEPENDENCY_HINTS = 10_000
-# After its lifetime a page is served at most this much longer, while one request renders it again.
-REFRESH_SECONDS = 10
+# After its lifetime a page is kept this much longer, given to others while one request renders it again.
+STALE_SECONDS = 30
+# How long other requests wait for the one rendering a page, and how often they look; a claim left by a
+# request that died expires after RENDER_CLAIM_SECONDS (gunicorn's timeout).
+RENDER_WAIT_SECONDS = 5.0
+RENDER_POLL_SECONDS = 0.02
+RENDER_CLAIM_SECONDS = 30
+# What lookup() found, also sent as the X-Page-Cache header (except PASS: a page that cannot be shared).
+HIT, STALE, MISS, PASS = "hit", "stale", "miss", "pass"
 COMPRESSIBLE_TYPES = (
     "text/",
     "application/json",
@@ -313,6 +321,12 @@ class PageCacheMiddleware:
     Goes before the session, CSRF and authentication middleware, so that a hit costs none of them, and
     after ConditionalGetMiddleware, which answers If-None-Match with 304 from the stored ETag. Shareable
     responses are gzipped for clients that accept it, whether or not the page cache is on.
+
+    One request at a time renders a given page: when a popular page is missing or has changed (a
+    publish in the middle of a rush), the others wait up to RENDER_WAIT_SECONDS for it rather than all
+    rendering it at once; when it has merely expired, they are given the expired copy meanwhile. A page
+    that cannot be shared (a form, a 404, a private response) is remembered as such for its lifetime,
+    so that its requests are neither held up nor charged for the cache's bookkeeping.
     """
 
     def __init__(self, get_response):
@@ -324,18 +338,35 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not (settings.PAGE_CACHE_ENABLED and breaker.closed() and is_anonymous_read(request)):
-            response = self.get_response(request)
-            if set_cache_headers(request, response):
-                body, gzipped = _encode(response)
-                if gzipped and _accepts_gzip(request):
-                    _send_gzipped(response, body)
-            return response
-
+            return self.respond(request)
         key = self.key(request)
-        cached = self.lookup(key, request)
-        if cached is not None:
+        state, cached = self.lookup(key, request)
+        if state == HIT:
             return cached
+        if state == PASS:
+            return self.respond(request)
+        if self.claim(key):
+            try:
+                return self.render(request, key)
+            finally:
+                self.unclaim(key)
+        if state == STALE:
+            return cached
+        if (waited := self.wait(key, request)) is not None:
+            return waited
+        return self.render(request, key)
 
+    def respond(self, request):
+        """The response from the view, with caching headers and compression but without the cache."""
+        response = self.get_response(request)
+        if set_cache_headers(request, response):
+            body, gzipped = _encode(response)
+            if gzipped and _accepts_gzip(request):
+                _send_gzipped(response, body)
+        return response
+
+    def render(self, request, key: str):
+        """Render the page for the cache: record the tables it reads, then store it, or mark it unshareable."""
         versions = _table_versions()
         recording = _tables_read.set(set())
         try:
@@ -343,14 +374,15 @@ class PageCacheMiddleware:
             tables = _tables_read.get()
         finally:
             _tables_read.reset(recording)
-        if not set_cache_headers(request, response):
-            return response
-        body, gzipped = _encode(response)
-        if versions is not None and _storable(request, response):
+        shareable = set_cache_headers(request, response)
+        body, gzipped = _encode(response) if shareable else (b"", False)
+        if versions is not None:
             table_keys = {TABLE_KEY + table for table in tables}
             depends_on = {table_key: versions[table_key] for table_key in table_keys & versions.keys()}
-            self.store(key, response, depends_on, body, gzipped)
-            self.remember(key, depends_on)
+            if shareable and _storable(request, response):
+                self.store(key, response, depends_on, body, gzipped)
+            else:
+                self.store_pass(key, depends_on)
         if gzipped and _accepts_gzip(request):
             _send_gzipped(response, body)
         return response
@@ -359,34 +391,30 @@ class PageCacheMiddleware:
         url = f"{self.release}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
         return PAGE_KEY + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
-    def lookup(self, key: str, request) -> HttpResponse | None:
-        """The stored page if every table it read is unchanged; usually one round trip to the cache.
+    def lookup(self, key: str, request) -> tuple[str, HttpResponse | None]:
+        """(HIT, page), (STALE, page) past its lifetime, (PASS, None) if unshareable, else (MISS, None).
 
-        The page and the current versions of the tables it read last time are fetched together; only
-        when its tables have changed since this process last saw it does a second fetch follow.
+        The page and the current versions of the tables it read last time are fetched together in one
+        round trip; only when its tables changed since this process last saw it does a second follow.
         """
         cache = page_cache()
         try:
             found = cache.get_many([key, *self.dependency_hints.get(key, ())])
             entry = found.pop(key, None)
             if entry is None:
-                return None
+                return MISS, None
             depends_on, status, headers, body, gzipped, fresh_until = entry
             if missing := [table_key for table_key in depends_on if table_key not in found]:
                 found.update(cache.get_many(missing))
                 self.remember(key, depends_on)
             if any(found.get(table_key) != token for table_key, token in depends_on.items()):
-                return None
-            cache_status = "hit"
-            # Past its lifetime but nothing it shows has changed: one request renders it again while
-            # the others keep getting this copy, instead of all rendering it at once.
-            if wall_clock() >= fresh_until:
-                if cache.add(key + ":refresh", 1, timeout=REFRESH_SECONDS):
-                    return None
-                cache_status = "stale"
+                return MISS, None
         except Exception as exc:
             breaker.trip(exc)
-            return None
+            return MISS, None
+        state = HIT if wall_clock() < fresh_until else STALE
+        if status is None:  # the marker of a page that cannot be shared
+            return (PASS, None) if state == HIT else (MISS, None)
         response = HttpResponse(status=status)
         for name, value in headers:
             response.headers[name] = value
@@ -395,8 +423,39 @@ class PageCacheMiddleware:
         else:
             response.content = gzip.decompress(body) if gzipped else body
             response.headers["Content-Length"] = str(len(response.content))
-        response.headers[CACHE_STATUS_HEADER] = cache_status
-        return response
+        response.headers[CACHE_STATUS_HEADER] = state
+        return state, response
+
+    def claim(self, key: str) -> bool:
+        """Become the one request that renders this page; False if another request already is."""
+        try:
+            return page_cache().add(key + ":render", 1, timeout=RENDER_CLAIM_SECONDS)
+        except Exception as exc:
+            breaker.trip(exc)
+            return True
+
+    def unclaim(self, key: str) -> None:
+        try:
+            page_cache().delete(key + ":render")
+        except Exception as exc:
+            breaker.trip(exc)
+
+    def wait(self, key: str, request) -> HttpResponse | None:
+        """The page another request is rendering, once stored; None to render it here after all."""
+        deadline = time.monotonic() + RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline and breaker.closed():
+            time.sleep(RENDER_POLL_SECONDS)
+            state, cached = self.lookup(key, request)
+            if state in (HIT, STALE):
+                return cached
+            if state == PASS:
+                return self.respond(request)
+            try:
+                if not page_cache().has_key(key + ":render"):  # it finished without storing the page
+                    return None
+            except Exception as exc:
+                breaker.trip(exc)
+        return None
 
     def remember(self, key: str, depends_on) -> None:
         if len(self.dependency_hints) >= MAX_DEPENDENCY_HINTS:
@@ -408,8 +467,19 @@ class PageCacheMiddleware:
         lifetime = settings.PAGE_CACHE_SECONDS
         entry = (depends_on, response.status_code, headers, body, gzipped, wall_clock() + lifetime)
         try:
-            page_cache().set(key, entry, timeout=lifetime + REFRESH_SECONDS)
+            page_cache().set(key, entry, timeout=lifetime + STALE_SECONDS)
         except Exception as exc:
             breaker.trip(exc)
             return
-        response.headers[CACHE_STATUS_HEADER] = "miss"
+        self.remember(key, depends_on)
+        response.headers[CACHE_STATUS_HEADER] = MISS
+
+    def store_pass(self, key: str, depends_on: dict[str, str]) -> None:
+        """Remember that this page cannot be shared, until its lifetime ends or a table it read changes."""
+        lifetime = settings.PAGE_CACHE_SECONDS
+        try:
+            page_cache().set(key, (depends_on, None, None, None, None, wall_clock() + lifetime), timeout=lifetime)
+        except Exception as exc:
+            breaker.trip(exc)
+            return
+        self.remember(key, depends_on)

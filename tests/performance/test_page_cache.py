@@ -2,12 +2,15 @@
 
 import datetime
 import gzip
+import time
+from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 import pytest
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connections
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import path, reverse
@@ -17,6 +20,7 @@ from hsmc_site import caching
 from hsmc_site import urls as project_urls
 from hsmc_site.caching import PageCacheMiddleware
 from programmes.models import Programme
+from programmes.views import ProgrammeDetailView
 from publishing.models import Status
 from tests.factories import OrganisationFactory, ProgrammeFactory, ProgrammePartnerFactory, WorkStreamFactory
 
@@ -302,7 +306,7 @@ def test_an_expired_page_is_rendered_by_one_request_while_others_get_the_expired
     url = reverse("programmes:detail", args=[ProgrammeFactory(title="Popular programme").slug])
     warm(client, url)
     key = PageCacheMiddleware(lambda request: None).key(rf.get(url))
-    cache.add(key + ":refresh", 1, 60)  # another request is rendering it again
+    cache.add(key + ":render", 1, 60)  # another request is rendering it again
     expired = caching.wall_clock() + settings.PAGE_CACHE_SECONDS + 1
 
     with mock.patch("hsmc_site.caching.wall_clock", return_value=expired):
@@ -310,6 +314,45 @@ def test_an_expired_page_is_rendered_by_one_request_while_others_get_the_expired
         assert meanwhile[CACHE] == "stale"
         assert "Popular programme" in meanwhile.content.decode()
 
-        cache.delete(key + ":refresh")
+        cache.delete(key + ":render")
         assert client.get(url)[CACHE] == "miss"
         assert client.get(url)[CACHE] == "hit"
+
+
+def test_a_page_that_was_not_found_appears_as_soon_as_it_is_published(client):
+    draft = ProgrammeFactory(title="Coming soon", status=Status.DRAFT)
+    url = reverse("programmes:detail", args=[draft.slug])
+    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404
+
+    draft.status = Status.PUBLISHED
+    draft.save()
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Coming soon" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the concurrent requests run in threads with their own connections
+def test_concurrent_requests_for_a_missing_page_render_it_only_once():
+    url = reverse("programmes:detail", args=[ProgrammeFactory(title="Everyone wants this").slug])
+    renders = []
+    original_get = ProgrammeDetailView.get
+
+    def slow_get(view, request, *args, **kwargs):
+        renders.append(request.path)
+        time.sleep(0.3)  # long enough for every other request to arrive meanwhile
+        return original_get(view, request, *args, **kwargs)
+
+    def visit(_):
+        try:
+            return Client().get(url)
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(ProgrammeDetailView, "get", slow_get), ThreadPoolExecutor(max_workers=4) as pool:
+        responses = list(pool.map(visit, range(4)))
+
+    assert len(renders) == 1
+    assert sorted(response[CACHE] for response in responses) == ["hit", "hit", "hit", "miss"]
+    assert all("Everyone wants this" in response.content.decode() for response in responses)
