@@ -5,6 +5,7 @@ interpreted as HTML. The same code serves both database backends.
 """
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from django.utils.html import escape
@@ -13,26 +14,33 @@ from django.utils.safestring import SafeString, mark_safe
 from .query import STOP_WORDS, fold, light_stem
 
 SNIPPET_WORDS = 32
-# A token is a run of non-space characters; the word inside it is what we compare.
 _TOKEN = re.compile(r"\S+")
-_WORD_CORE = re.compile(r"[^\W_]+")
 
 
-def _stems(terms: Iterable[str]) -> tuple[str, ...]:
-    meaningful = [term for term in terms if term not in STOP_WORDS] or list(terms)
-    return tuple({light_stem(term) for term in meaningful if len(term) > 1})
+def _pattern(terms: Iterable[str]) -> re.Pattern | None:
+    """Matches, in folded text, a word starting with the stem of any meaningful searched word."""
+    terms = list(terms)
+    meaningful = [term for term in terms if term not in STOP_WORDS] or terms
+    stems = sorted({light_stem(term) for term in meaningful if len(term) > 1}, key=len, reverse=True)
+    if not stems:
+        return None
+    return re.compile(r"(?<![^\W_])(" + "|".join(re.escape(stem) for stem in stems) + ")")
 
 
-def _matches(token: str, stems: tuple[str, ...]) -> bool:
-    return any(core.startswith(stems) for core in _WORD_CORE.findall(fold(token)))
-
-
-def _render(tokens: list[str], stems: tuple[str, ...]) -> str:
-    parts = []
-    for token in tokens:
-        escaped = escape(token)
-        parts.append(f"<mark>{escaped}</mark>" if _matches(token, stems) else escaped)
-    return " ".join(parts)
+def _hits(text: str, tokens: list[re.Match], pattern: re.Pattern) -> dict[int, set[str]]:
+    """Which tokens match, and which stems each one matches."""
+    hits: dict[int, set[str]] = {}
+    if text.isascii():
+        # Folding ASCII is lower-casing, which keeps every offset: search the whole text at once.
+        starts = [token.start() for token in tokens]
+        for match in pattern.finditer(text.lower()):
+            hits.setdefault(bisect_right(starts, match.start()) - 1, set()).add(match.group(1))
+    else:
+        for index, token in enumerate(tokens):
+            found = {match.group(1) for match in pattern.finditer(fold(token.group()))}
+            if found:
+                hits[index] = found
+    return hits
 
 
 def snippet(texts: Iterable[str], terms: Iterable[str], *, size: int = SNIPPET_WORDS) -> SafeString:
@@ -40,24 +48,26 @@ def snippet(texts: Iterable[str], terms: Iterable[str], *, size: int = SNIPPET_W
 
     Falls back to the start of the first non-empty text when no word matches (e.g. a typo-tolerant hit).
     """
-    stems = _stems(terms)
+    pattern = _pattern(terms)
     texts = [text for text in texts if text and text.strip()]
-    for text in texts:
-        tokens = _TOKEN.findall(text)
-        hits = [index for index, token in enumerate(tokens) if stems and _matches(token, stems)]
+    for text in texts if pattern else []:
+        tokens = list(_TOKEN.finditer(text))
+        hits = _hits(text, tokens, pattern)
         if not hits:
             continue
         best_start, best_score = 0, -1
-        for hit in hits:
+        for hit in sorted(hits):
             start = max(0, min(hit - size // 4, len(tokens) - size))
-            window = tokens[start : start + size]
-            score = len({stem for token in window for stem in stems if _matches(token, (stem,))})
-            if score > best_score:
-                best_start, best_score = start, score
-        window = tokens[best_start : best_start + size]
+            covered = set().union(*(stems for index, stems in hits.items() if start <= index < start + size))
+            if len(covered) > best_score:
+                best_start, best_score = start, len(covered)
+        words = []
+        for index in range(best_start, min(best_start + size, len(tokens))):
+            escaped = escape(tokens[index].group())
+            words.append(f"<mark>{escaped}</mark>" if index in hits else escaped)
         prefix = "… " if best_start > 0 else ""
         suffix = " …" if best_start + size < len(tokens) else ""
-        return mark_safe(prefix + _render(window, stems) + suffix)  # noqa: S308 - every token escaped above
+        return mark_safe(prefix + " ".join(words) + suffix)  # noqa: S308 - every word escaped above
     if not texts:
         return mark_safe("")
     tokens = _TOKEN.findall(texts[0])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Length
 from django.utils.safestring import SafeString
 
@@ -42,22 +42,32 @@ class SearchHit:
 
 
 class SearchResults(Sequence):
-    """The results of one search. Lazy: counting costs one query, each page slice one more.
+    """The results of one search, lazy: nothing is read until they are counted or sliced.
 
     Give it to a `Paginator`: `len()` is the number of results (of the chosen kind), and slicing
-    fetches only that page's documents, with highlighted snippets.
+    fetches only that page's documents, with highlighted snippets. Call `expect(start, stop)` first
+    with the page you are about to show, and the backend may fetch it in the same pass as the counts.
     """
 
-    def __init__(self, query: ParsedQuery, documents: QuerySet[SearchDocument], kind: Kind | None = None):
+    def __init__(self, query: ParsedQuery, documents: QuerySet[SearchDocument], kind: Kind | None = None, backend=None):
         self.query = query
         self.kind = kind
         self._documents = documents
+        self._backend = backend or get_backend()
+        self._expected = (0, 0)
+        self._pages: dict[tuple[int, int], list[SearchDocument]] = {}
+
+    def expect(self, start: int, stop: int) -> "SearchResults":
+        self._expected = (start, stop)
+        return self
 
     @cached_property
     def counts(self) -> dict[Kind, int]:
         """Results per kind of record, for every kind, whatever `kind` filters the list to."""
-        rows = self._documents.order_by().values_list("kind").annotate(n=Count("pk"))
-        found = dict(rows)
+        start, stop = self._expected
+        found, page = self._backend.counts_and_page(self._documents, kind=self.kind, start=start, stop=stop)
+        if page is not None:
+            self._pages[(start, stop)] = page
         return {kind: found.get(kind.value, 0) for kind in Kind}
 
     @property
@@ -72,10 +82,21 @@ class SearchResults(Sequence):
         return self.count()
 
     def __getitem__(self, index):
-        if not isinstance(index, slice):
+        if isinstance(index, int):
             return self[index : index + 1][0]
-        documents = self._documents.filter(kind=self.kind) if self.kind else self._documents
-        documents = documents.only("kind", "title", "url", "summary", "body")[index]
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("Search results are indexed by a number or a slice.")
+        start, stop = index.start or 0, index.stop if index.stop is not None else len(self)
+        if start < 0 or stop < 0:
+            raise ValueError("Search results do not support negative indexes.")
+        self.counts  # noqa: B018 - counting may fetch the expected page in the same pass
+        # The paginator asks for [start:count] on the last page; the page fetched with the counts covers it.
+        documents = next(
+            (page[: stop - start] for (first, last), page in self._pages.items() if first == start and last >= stop),
+            None,
+        )
+        if documents is None:
+            documents = self._backend.page(self._documents, kind=self.kind, start=start, stop=stop)
         terms = self.query.searched_terms
         return [
             SearchHit(
@@ -103,7 +124,7 @@ def search(q: str | ParsedQuery | None, *, kind: Kind | str | None = None, corre
     backend = get_backend()
     if correct_spelling:
         query = backend.prepare(query)
-    return SearchResults(query, backend.documents(query), kind)
+    return SearchResults(query, backend.documents(query), kind, backend)
 
 
 @dataclass(frozen=True)

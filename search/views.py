@@ -15,6 +15,8 @@ from .selectors import search, suggest
 logger = logging.getLogger(__name__)
 
 SEARCH_MAX_AGE = 60
+# Beyond this a page number is surely a typo or a probe; the paginator shows the last page anyway.
+MAX_EXPECTED_PAGE = 10_000
 SUGGESTIONS_MAX_AGE = 60
 
 
@@ -33,7 +35,11 @@ class SearchView(TemplateView):
         results = search(
             request.GET.get("q"), kind=form.kind, correct_spelling=form.cleaned_data["spelling"] != "exact"
         )
-        page = Paginator(results, self.paginate_by).get_page(request.GET.get("page"))
+        number = request.GET.get("page")
+        expected = min(int(number), MAX_EXPECTED_PAGE) if number and number.isascii() and number.isdigit() else 1
+        expected = max(expected, 1)
+        results.expect((expected - 1) * self.paginate_by, expected * self.paginate_by)
+        page = Paginator(results, self.paginate_by).get_page(number)
         # One log entry per search: moving to another page of the same results is not a new search.
         if results.query.is_searchable and request.GET.get("page", "1") in {"", "1"}:
             self.log(results)

@@ -1,7 +1,10 @@
-from django.db.models import Case, FloatField, QuerySet, Value, When
+from django.db.models import Case, Count, FloatField, QuerySet, Value, When
 
 from ..models import Kind, SearchDocument
 from ..query import ParsedQuery
+
+# What a results page shows of each document.
+PAGE_FIELDS = ("kind", "title", "url", "summary", "body")
 
 # How much a match counts by kind of record. Programmes and people are what visitors come for; a topic
 # is a tag that leads to a filtered list, so an equally good topic match ranks below a programme.
@@ -35,6 +38,19 @@ class SearchBackend:
     def documents(self, query: ParsedQuery) -> QuerySet[SearchDocument]:
         """Published documents matching every meaningful word, annotated with `rank`, best first."""
         raise NotImplementedError
+
+    def counts_and_page(
+        self, documents: QuerySet[SearchDocument], *, kind: str | None, start: int, stop: int
+    ) -> tuple[dict[str, int], list[SearchDocument] | None]:
+        """How many of `documents` there are of each kind, and the page [start:stop] (of `kind`, if given)
+        when the backend can fetch it in the same pass; None when it cannot (then `page()` is called)."""
+        return dict(documents.order_by().values_list("kind").annotate(n=Count("pk"))), None
+
+    def page(self, documents: QuerySet[SearchDocument], *, kind: str | None, start: int, stop: int):
+        """The documents [start:stop] of `documents` (of `kind`, if given), best first, annotated with `rank`."""
+        if kind:
+            documents = documents.filter(kind=kind)
+        return list(documents.only(*PAGE_FIELDS)[start:stop])
 
     def documents_written(self, written: QuerySet[SearchDocument], documents: list[SearchDocument]) -> None:
         """Called after `documents` were saved (`written` selects them), to refresh data derived from their text."""

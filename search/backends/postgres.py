@@ -19,7 +19,7 @@ from publishing.models import Status
 
 from ..models import SearchDocument, SearchWord
 from ..query import STOP_WORDS, ParsedQuery, words
-from .base import SearchBackend, kind_weight
+from .base import PAGE_FIELDS, SearchBackend, kind_weight
 
 CONFIG = "search_english"
 
@@ -36,13 +36,15 @@ VECTOR = (
     + SearchVector("related", config=CONFIG, weight="D")
 )
 
-# Words that match no document at all are looked up in the vocabulary; the others are left alone
-# (checked first, so a correctly spelt query costs one index probe per word and no similarity search).
+# Only words that match no document at all are corrected, to their nearest vocabulary word. Which words
+# those are is settled first: a word in the vocabulary is known (one unique-index probe), and any other
+# is checked against the vectors, so "doctors" is not "corrected" to "doctor" when "doctors" matches too.
 _CORRECTIONS_SQL = """
     WITH unknown AS MATERIALIZED (
         SELECT q.term
         FROM unnest(%(terms)s::text[]) AS q(term)
-        WHERE NOT EXISTS (
+        WHERE NOT EXISTS (SELECT 1 FROM {words} AS known WHERE known.word = q.term)
+        AND NOT EXISTS (
             SELECT 1 FROM {documents} AS d WHERE d.vector @@ plainto_tsquery(%(config)s::regconfig, q.term)
         )
     )
@@ -93,6 +95,40 @@ class PostgresBackend(SearchBackend):
             .annotate(rank=SearchRank(F("vector"), tsquery) * kind_weight())
             .order_by("-rank", "title", "pk")
         )
+
+    def counts_and_page(self, documents, *, kind, start, stop):
+        """One pass over the matches: rank each once, count them by kind and pick the page's ids.
+
+        The matches are Django's own query (publication rule included); counting and ranking them in
+        two queries read every matching row twice, which for a word found in most documents was the
+        largest cost of a search.
+        """
+        if documents.query.is_empty():
+            return {}, []
+        matches, params = documents.order_by().values_list("id", "kind", "title", "rank").query.sql_with_params()
+        sql = f"""
+            WITH matches AS MATERIALIZED ({matches}),
+            page AS (
+                SELECT id, rank, row_number() OVER (ORDER BY rank DESC, title, id) AS position
+                FROM matches WHERE %s = '' OR kind = %s
+                ORDER BY position LIMIT %s OFFSET %s
+            )
+            SELECT kind, count(*), NULL::bigint, NULL::double precision, NULL::bigint FROM matches GROUP BY kind
+            UNION ALL
+            SELECT NULL, NULL, id, rank, position FROM page
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, kind or "", kind or "", max(0, stop - start), start))
+            rows = cursor.fetchall()
+        counts = {row[0]: row[1] for row in rows if row[0] is not None}
+        hits = sorted((row for row in rows if row[0] is None), key=lambda row: row[4])
+        found = SearchDocument.objects.only(*PAGE_FIELDS).in_bulk([row[2] for row in hits]) if hits else {}
+        page = []
+        for _, _, pk, rank, _ in hits:
+            document = found[pk]
+            document.rank = rank
+            page.append(document)
+        return counts, page
 
     def documents_written(self, written: QuerySet[SearchDocument], documents: list[SearchDocument]) -> None:
         written.update(vector=VECTOR)

@@ -80,3 +80,14 @@ def test_the_title_trigram_index_answers_suggestions(seed):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = documents.explain()
     assert "search_document_title_trgm" in plan
+
+
+def test_counting_and_paging_in_one_pass_gives_the_same_page_as_the_ranked_query(db):
+    for number in range(30):
+        ProgrammeFactory(title=f"Governance {'board ' * (number % 4)}programme {number:02}", summary="Governance.")
+    query = parse("governance board")
+    expected = list(PostgresBackend().documents(query).values_list("title", flat=True))
+    for start in (0, 20):
+        results = search("governance board").expect(start, start + 20)
+        assert results.count() == len(expected)
+        assert [hit.title for hit in results[start : start + 20]] == expected[start : start + 20]
