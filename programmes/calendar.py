@@ -79,6 +79,8 @@ def build_calendar(intakes, *, name: str, description: str) -> bytes:
     calendar.add("prodid", f"-//{settings.SITE_SHORT_NAME}//Programme catalogue//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    # Calendar-level names are single lines: a title with a line break must not break the whole calendar.
+    name, description = " ".join(name.split()), " ".join(description.split())
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("description", description)
