@@ -16,6 +16,7 @@ from .conftest import DESKTOP, PHONE, axe_violations, save_screenshot
 def page_types(site) -> dict[str, str]:
     return {
         "home": reverse("home"),
+        "catalogue": reverse("programmes:list"),
         "catalogue-filtered": reverse("programmes:list") + "?audience=doctors&kind=commissioned",
         "programme": site.programme.get_absolute_url(),
         "programme-bare-long-title": site.bare.get_absolute_url(),
