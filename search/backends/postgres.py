@@ -96,29 +96,31 @@ class PostgresBackend(SearchBackend):
             .order_by("-rank", "title", "pk")
         )
 
-    def counts_and_page(self, documents, *, kind, start, stop):
-        """One pass over the matches: rank each once, count them by kind and pick the page's ids.
+    def counts_and_page_sql(self, documents, *, kind, start, stop) -> tuple[str, tuple]:
+        """The one statement that ranks each match once, counts them by kind and picks the page's ids.
 
-        The matches are Django's own query (publication rule included); counting and ranking them in
-        two queries read every matching row twice, which for a word found in most documents was the
-        largest cost of a search.
+        The matches are Django's own query (the publication rule included), embedded as a CTE.
         """
-        if documents.query.is_empty():
-            return {}, []
         matches, params = documents.order_by().values_list("id", "kind", "title", "rank").query.sql_with_params()
         sql = f"""
             WITH matches AS MATERIALIZED ({matches}),
             page AS (
-                SELECT id, rank, row_number() OVER (ORDER BY rank DESC, title, id) AS position
-                FROM matches WHERE %s = '' OR kind = %s
-                ORDER BY position LIMIT %s OFFSET %s
+                SELECT id, rank, title FROM matches WHERE %s = '' OR kind = %s
+                ORDER BY rank DESC, title, id LIMIT %s OFFSET %s
             )
             SELECT kind, count(*), NULL::bigint, NULL::double precision, NULL::bigint FROM matches GROUP BY kind
             UNION ALL
-            SELECT NULL, NULL, id, rank, position FROM page
+            SELECT NULL, NULL, id, rank, row_number() OVER (ORDER BY rank DESC, title, id) FROM page
         """
+        return sql, (*params, kind or "", kind or "", max(0, stop - start), start)
+
+    def counts_and_page(self, documents, *, kind, start, stop):
+        # Counting and ranking in two queries read every matching row twice, which for a word found in
+        # most documents was the largest cost of a search.
+        if documents.query.is_empty():
+            return {}, []
         with connection.cursor() as cursor:
-            cursor.execute(sql, (*params, kind or "", kind or "", max(0, stop - start), start))
+            cursor.execute(*self.counts_and_page_sql(documents, kind=kind, start=start, stop=stop))
             rows = cursor.fetchall()
         counts = {row[0]: row[1] for row in rows if row[0] is not None}
         hits = sorted((row for row in rows if row[0] is None), key=lambda row: row[4])
