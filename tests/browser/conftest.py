@@ -68,9 +68,10 @@ def no_js_page(new_page):
     return new_page(javascript=False)
 
 
+# As long as the admin allows (200 characters).
 LONG_TITLE = (
     "Postgraduate Certificate in Interprofessional Leadership, Organisational Transformation and Whole-System "
-    "Improvement for Integrated Care Partnerships, Primary Care Networks and Neighbourhood Health Teams"
+    "Improvement for Integrated Care Partnerships, Primary Care Networks and Neighbourhood Teams"
 )
 
 
