@@ -34,7 +34,7 @@ def _join(*parts: str | None) -> str:
 
 
 def _names(items: Iterable) -> str:
-    return "; ".join(str(item) for item in items)
+    return "; ".join(str(item) for item in _public(items))
 
 
 def _organisation_names(organisations: Iterable) -> str:
@@ -45,9 +45,9 @@ def _organisation_names(organisations: Iterable) -> str:
     )
 
 
-def _public(people: Iterable[Person]) -> list[Person]:
-    # A draft person's name must not make other records findable by it.
-    return [person for person in people if person.is_public]
+def _public(items: Iterable) -> list:
+    # A draft (a person, a work stream) must not make other records findable by its name.
+    return [item for item in items if getattr(item, "is_public", True)]
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def _build_programme(programme: Programme) -> dict:
         ),
         "related": _join(
             _organisation_names(link.organisation for link in programme.partnerships.all()),
-            _names(_public(role.person for role in programme.lead_roles.all())),
+            _names(role.person for role in programme.lead_roles.all()),
             _names(programme.topics.all()),
             _names(programme.audiences.all()),
             _names(programme.work_streams.all()),
@@ -133,7 +133,7 @@ def _build_project(project: ResearchProject) -> dict:
         "body": _join(project.description, _names(output.title for output in project.outputs.all())),
         "related": _join(
             _organisation_names(link.organisation for link in project.organisation_roles.all()),
-            _names(_public(role.person for role in project.investigator_roles.all())),
+            _names(role.person for role in project.investigator_roles.all()),
             _names(project.topics.all()),
             _names(project.work_streams.all()),
         ),
@@ -171,8 +171,8 @@ def _build_work_stream(work_stream: WorkStream) -> dict:
         "body": _join(work_stream.body, *(_join(goal.title, goal.description) for goal in work_stream.goals.all())),
         "related": _join(
             _names(work_stream.focus_areas.all()),
-            _names(_public(role.person for role in work_stream.key_contact_roles.all())),
-            _names(_public(member.person for member in work_stream.memberships.all())),
+            _names(role.person for role in work_stream.key_contact_roles.all()),
+            _names(member.person for member in work_stream.memberships.all()),
         ),
     }
 

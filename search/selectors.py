@@ -81,6 +81,10 @@ class SearchResults(Sequence):
     def __len__(self) -> int:
         return self.count()
 
+    def __iter__(self):
+        # One query for all of them, rather than Sequence's one index (and one query) at a time.
+        return iter(self[0 : len(self)])
+
     def __getitem__(self, index):
         if isinstance(index, int):
             return self[index : index + 1][0]

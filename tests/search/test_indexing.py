@@ -77,6 +77,15 @@ def test_a_draft_person_does_not_make_others_findable_by_their_name(db):
     assert titles("unpublished") == []
 
 
+def test_a_draft_work_stream_does_not_make_its_programmes_findable_by_its_title(db):
+    work_stream = WorkStreamFactory(title="Quantum governance", status="draft")
+    ProgrammeFactory(title="Board programme").work_streams.add(work_stream)
+    assert titles("quantum") == []
+    work_stream.status = "published"
+    work_stream.save()
+    assert set(titles("quantum")) == {"Quantum governance", "Board programme"}
+
+
 def test_links_added_or_removed_from_either_end_reindex_the_record(db):
     programme = ProgrammeFactory(title="Team coaching")
     topic = TopicFactory(name="Resilience")
