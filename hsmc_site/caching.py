@@ -341,9 +341,9 @@ class PageCacheMiddleware:
             return self.respond(request)
         key = self.key(request)
         state, cached = self.lookup(key, request)
-        if state == HIT:
+        if state == HIT or (state == STALE and request.method == "HEAD"):
             return cached
-        if state == PASS:
+        if state == PASS or request.method == "HEAD":  # a HEAD has no body to store
             return self.respond(request)
         if self.claim(key):
             try:
@@ -381,7 +381,7 @@ class PageCacheMiddleware:
             depends_on = {table_key: versions[table_key] for table_key in table_keys & versions.keys()}
             if shareable and _storable(request, response):
                 self.store(key, response, depends_on, body, gzipped)
-            else:
+            elif response.status_code < 500:  # an outage must not keep the page out of the cache
                 self.store_pass(key, depends_on)
         if gzipped and _accepts_gzip(request):
             _send_gzipped(response, body)

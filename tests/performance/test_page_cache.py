@@ -10,7 +10,7 @@ import pytest
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connections
+from django.db import OperationalError, connections
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import path, reverse
@@ -356,3 +356,22 @@ def test_concurrent_requests_for_a_missing_page_render_it_only_once():
     assert len(renders) == 1
     assert sorted(response[CACHE] for response in responses) == ["hit", "hit", "hit", "miss"]
     assert all("Everyone wants this" in response.content.decode() for response in responses)
+
+
+def test_a_head_request_for_a_page_not_yet_cached_leaves_it_cacheable(client):
+    url = reverse("programmes:detail", args=[ProgrammeFactory().slug])
+
+    assert client.head(url).status_code == 200
+
+    assert client.get(url)[CACHE] == "miss"
+    assert client.get(url)[CACHE] == "hit"
+
+
+def test_a_page_that_failed_in_a_database_outage_is_cached_again_as_soon_as_it_recovers(client):
+    url = reverse("programmes:detail", args=[ProgrammeFactory().slug])
+    client.raise_request_exception = False
+    with mock.patch.object(ProgrammeDetailView, "get", side_effect=OperationalError("connection refused")):
+        assert client.get(url).status_code == 503
+
+    assert client.get(url)[CACHE] == "miss"
+    assert client.get(url)[CACHE] == "hit"
