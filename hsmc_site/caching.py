@@ -162,12 +162,17 @@ def written_tables(sql: str) -> list[str]:
     return names if match.group(1).upper().startswith("TRUNCATE") else names[:1]
 
 
+def _new_token() -> int:
+    # An integer: django-redis stores and reads those without pickling, and a hit reads a dozen of them.
+    return secrets.randbits(62)
+
+
 def bump(tables: Iterable[str]) -> None:
     """Give each table a new version token, so that every stored page that read it is stale everywhere."""
     keys = [TABLE_KEY + table for table in set(tables) if table in tracked_tables()]
     if not keys or not breaker.closed():
         return
-    token = secrets.token_hex(8)
+    token = _new_token()
     try:
         page_cache().set_many(dict.fromkeys(keys, token), timeout=None)
     except Exception as exc:  # a cache outage must never fail a database write
@@ -201,7 +206,7 @@ def install_query_observer(sender=None, connection=None, **kwargs) -> None:
         connection.execute_wrappers.insert(0, _observe_queries)
 
 
-def _table_versions() -> dict[str, str] | None:
+def _table_versions() -> dict[str, int] | None:
     """Current version token of every tracked table, creating any that are missing; None if unreachable."""
     cache = page_cache()
     keys = [TABLE_KEY + table for table in tracked_tables()]
@@ -209,7 +214,7 @@ def _table_versions() -> dict[str, str] | None:
         versions = cache.get_many(keys)
         for key in keys:
             if versions.get(key) is None:
-                token = secrets.token_hex(8)
+                token = _new_token()
                 if not cache.add(key, token, timeout=None):
                     token = cache.get(key)
                 if token is None:
@@ -462,7 +467,7 @@ class PageCacheMiddleware:
             self.dependency_hints.clear()  # a bound, not an LRU: workers are recycled anyway
         self.dependency_hints[key] = tuple(depends_on)
 
-    def store(self, key: str, response, depends_on: dict[str, str], body: bytes, gzipped: bool) -> None:
+    def store(self, key: str, response, depends_on: dict[str, int], body: bytes, gzipped: bool) -> None:
         headers = [(name, value) for name, value in response.headers.items() if name.lower() not in UNSTORED_HEADERS]
         lifetime = settings.PAGE_CACHE_SECONDS
         entry = (depends_on, response.status_code, headers, body, gzipped, wall_clock() + lifetime)
@@ -474,7 +479,7 @@ class PageCacheMiddleware:
         self.remember(key, depends_on)
         response.headers[CACHE_STATUS_HEADER] = MISS
 
-    def store_pass(self, key: str, depends_on: dict[str, str]) -> None:
+    def store_pass(self, key: str, depends_on: dict[str, int]) -> None:
         """Remember that this page cannot be shared, until its lifetime ends or a table it read changes."""
         lifetime = settings.PAGE_CACHE_SECONDS
         try:
