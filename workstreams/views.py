@@ -3,8 +3,8 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import F, Func, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.views.generic import ListView
 
@@ -120,13 +120,6 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
             .prefetch_related(
                 "goals",
                 "focus_areas",
-                Prefetch("programmes", queryset=Programme.objects.published().for_cards().order_by("title", "pk")),
-                Prefetch(
-                    "research_projects",
-                    queryset=ResearchProject.objects.published()
-                    .with_status()
-                    .order_by(F("start_date").desc(nulls_last=True), "title", "pk"),
-                ),
                 Prefetch(
                     "memberships",
                     queryset=WorkStreamMember.objects.filter(person__in=published_people).select_related(
@@ -142,6 +135,34 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
             )
         )
 
+    def shown_programmes(self):
+        """The first few programmes of each kind, each knowing how many of its kind there are.
+
+        A work stream may hold hundreds of programmes: only those shown are read and prefetched.
+        """
+        return (
+            Programme.objects.published()
+            .for_cards()
+            .filter(work_streams=self.object)
+            .annotate(
+                kind_position=Window(RowNumber(), partition_by=F("kind"), order_by=["title", "pk"]),
+                kind_count=Window(Count("pk"), partition_by=F("kind")),
+            )
+            .filter(kind_position__lte=PROGRAMMES_PER_KIND)
+            .order_by("title", "pk")
+        )
+
+    def shown_projects(self) -> tuple[list, int]:
+        """The newest projects, and how many the work stream has in all, in one query."""
+        projects = list(
+            ResearchProject.objects.published()
+            .with_status()
+            .filter(work_streams=self.object)
+            .annotate(total=Window(Count("pk")))
+            .order_by(F("start_date").desc(nulls_last=True), "title", "pk")[:PROJECTS_SHOWN]
+        )
+        return projects, projects[0].total if projects else 0
+
     def programmes_by_kind(self, programmes) -> list[dict]:
         """Programmes grouped by kind, in the order editors see the kinds, each with a link to all of them."""
         groups: dict[str, list] = {}
@@ -153,8 +174,8 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
             {
                 "kind": kind,
                 "label": Programme.Kind(kind).label if kind in order else kind,
-                "programmes": items[:PROGRAMMES_PER_KIND],
-                "count": len(items),
+                "programmes": items,
+                "count": items[0].kind_count,
                 "all_url": f"{catalogue}?{urlencode({'work_stream': self.object.slug, 'kind': kind})}",
             }
             for kind, items in sorted(groups.items(), key=lambda group: order.get(group[0], len(order)))
@@ -162,9 +183,8 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
 
     def get_context_data(self, **kwargs):
         work_stream = self.object
-        self.programme_groups = self.programmes_by_kind(work_stream.programmes.all())
-        projects = list(work_stream.research_projects.all())
-        self.projects = projects[:PROJECTS_SHOWN]
+        self.programme_groups = self.programmes_by_kind(self.shown_programmes())
+        self.projects, project_count = self.shown_projects()
         context = super().get_context_data(**kwargs)
         context.update(
             work_stream=work_stream,
@@ -172,7 +192,7 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
             focus_areas=work_stream.focus_areas.all(),
             programme_groups=self.programme_groups,
             projects=self.projects,
-            project_count=len(projects),
+            project_count=project_count,
             members=[membership.person for membership in work_stream.memberships.all()],
             key_contacts=work_stream.key_contact_roles.all(),
         )

@@ -121,13 +121,22 @@ def test_programmes_are_grouped_by_kind_with_availability_and_drafts_hidden(clie
 
 def test_many_programmes_show_a_few_of_each_kind_and_link_to_the_rest(client):
     work_stream = build_work_stream()
-    work_stream.programmes.add(*create_many(ProgrammeFactory, 9, kind=Programme.Kind.COMMISSIONED))
-    work_stream.research_projects.add(*create_many(ResearchProjectFactory, 12))
+    titles = [f"Commissioned {letter}" for letter in "IHGFEDCBA"]
+    work_stream.programmes.add(
+        *(ProgrammeFactory(title=title, kind=Programme.Kind.COMMISSIONED) for title in titles),
+        ProgrammeFactory(title="Commissioned draft", kind=Programme.Kind.COMMISSIONED, status=Status.DRAFT),
+        ProgrammeFactory(title="Open programme", kind=Programme.Kind.OPEN),
+    )
+    work_stream.research_projects.add(
+        *create_many(ResearchProjectFactory, 12), ResearchProjectFactory(status=Status.DRAFT)
+    )
 
     response = client.get(work_stream.get_absolute_url())
 
     page = tree(response)
-    assert len(page.xpath(f"//*[{has_class('programme-card')}]")) == 6
+    cards = page.xpath(f"//*[{has_class('programme-card')}]//h4")
+    assert [" ".join(card.text_content().split()) for card in cards] == [*sorted(titles)[:6], "Open programme"]
+    assert "See all 1 " not in page_text(response)
     assert page.xpath(
         f'//a[@href="{reverse("programmes:list")}?work_stream=leadership-and-management&kind=commissioned"]'
     )
