@@ -78,6 +78,15 @@ def test_production_turns_debug_off_and_uses_hashed_static_files():
     ]
 
 
+def test_production_compiles_each_template_once_per_process():
+    # Parsing a template on every request would cost more than rendering it.
+    result = run_django(
+        "from django.template import engines; print(engines['django'].engine.loaders[0][0])", **PRODUCTION_ENV
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.template.loaders.cached.Loader"
+
+
 def test_check_deploy_is_clean_under_production_settings():
     # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a real deployment never has it.
     env = {
