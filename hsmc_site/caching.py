@@ -6,6 +6,13 @@ is what keeps the site up when thousands of people arrive at once. Pages that ar
 the cache: staff (or anyone with a session), pages that set a cookie (forms with a CSRF token, messages),
 pages that carry a CSP nonce, and views that say `private`, `no-cache` or `no-store` (`never_cache`).
 
+Two opt-ins let a view whose page is the same for every anonymous visitor be cached all the same:
+`cache_although_private(response)` stores a `private` response here while it stays private to every other
+cache (proxies, CDNs), and `call_when_served(response, function, *args)` has the middleware call
+`function(request, *args)` each time the page is sent, rendered or from the cache, for work that a
+cached page must not skip. The search page uses both: what people search for is their own business,
+and each search is counted in the search log (search.log).
+
 Invalidation is by database table, across every process and host:
 
 - Every write statement that Django sends to the database (INSERT, UPDATE, DELETE, TRUNCATE), from any
@@ -52,12 +59,14 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.module_loading import import_string
 from django.utils.regex_helper import _lazy_re_compile
 
 logger = logging.getLogger(__name__)
 
 TABLE_KEY = "pagecache:table:"
-PAGE_KEY = "pagecache:page:"
+# The entry's layout is part of the key, so that releases with different layouts never read each other's.
+PAGE_KEY = "pagecache:page:v2:"
 # Bookkeeping that no public page shows; versioning it would only cost a cache write per request.
 UNTRACKED_TABLES = frozenset({"django_session"})
 # Headers a cached page may vary on: the key already covers anonymous visitors, and each client is sent
@@ -226,6 +235,45 @@ def _table_versions() -> dict[str, int] | None:
     return versions
 
 
+# What a view may ask of the page cache ----------------------------------------------------------------
+
+
+def cache_although_private(response) -> None:
+    """Let the page cache store `response` and serve it to anonymous visitors, though it says `private`.
+
+    For a page that is the same for every anonymous visitor but that no other cache should keep. The
+    response stays `private` to browsers and proxies; `no-cache` and `no-store` still keep it out, and
+    personal responses (staff, cookies, a CSP nonce) never get in whatever the view says.
+    """
+    response.page_cache_although_private = True
+
+
+def call_when_served(response, function, *args) -> None:
+    """Call `function(request, *args)` each time this response's page is sent: rendered or from the cache.
+
+    The call is stored with the page as the function's dotted path and `args`, so the function must be
+    defined at module level and the arguments be plain picklable data. It runs on every request for the
+    page, hits included, so it must be quick; an exception in it is logged and the page still sent.
+    """
+    response.page_cache_on_serve = (f"{function.__module__}.{function.__qualname__}", args)
+
+
+@functools.cache
+def _served_hook(path: str):
+    return import_string(path)
+
+
+def _call_served_hook(request, response) -> None:
+    on_serve = getattr(response, "page_cache_on_serve", None)
+    if on_serve is None:
+        return
+    path, args = on_serve
+    try:
+        _served_hook(path)(request, *args)
+    except Exception:
+        logger.exception("%s failed for %s; the page was sent all the same.", path, request.path)
+
+
 # Which requests and responses may be shared ------------------------------------------------------------
 
 
@@ -269,7 +317,10 @@ def set_cache_headers(request, response) -> bool:
     if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
         return False
     if response.has_header("Cache-Control"):  # the view decided
-        return not _directives(response) & set(UNCACHEABLE_DIRECTIVES)
+        refused = set(UNCACHEABLE_DIRECTIVES)
+        if getattr(response, "page_cache_although_private", False):  # cache_although_private()
+            refused.discard("private")
+        return not _directives(response) & refused
     patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
     return True
 
@@ -342,6 +393,12 @@ class PageCacheMiddleware:
         self.dependency_hints: dict[str, tuple[str, ...]] = {}
 
     def __call__(self, request):
+        response = self.serve(request)
+        # Whichever way the page came, rendered or from the cache, the view's call_when_served() runs.
+        _call_served_hook(request, response)
+        return response
+
+    def serve(self, request):
         if not (settings.PAGE_CACHE_ENABLED and breaker.closed() and is_anonymous_read(request)):
             return self.respond(request)
         key = self.key(request)
@@ -408,7 +465,7 @@ class PageCacheMiddleware:
             entry = found.pop(key, None)
             if entry is None:
                 return MISS, None
-            depends_on, status, headers, body, gzipped, fresh_until = entry
+            depends_on, status, headers, body, gzipped, fresh_until, on_serve = entry
             if missing := [table_key for table_key in depends_on if table_key not in found]:
                 found.update(cache.get_many(missing))
                 self.remember(key, depends_on)
@@ -429,6 +486,8 @@ class PageCacheMiddleware:
             response.content = gzip.decompress(body) if gzipped else body
             response.headers["Content-Length"] = str(len(response.content))
         response.headers[CACHE_STATUS_HEADER] = state
+        if on_serve is not None:
+            response.page_cache_on_serve = on_serve
         return state, response
 
     def claim(self, key: str) -> bool:
@@ -470,7 +529,8 @@ class PageCacheMiddleware:
     def store(self, key: str, response, depends_on: dict[str, int], body: bytes, gzipped: bool) -> None:
         headers = [(name, value) for name, value in response.headers.items() if name.lower() not in UNSTORED_HEADERS]
         lifetime = settings.PAGE_CACHE_SECONDS
-        entry = (depends_on, response.status_code, headers, body, gzipped, wall_clock() + lifetime)
+        on_serve = getattr(response, "page_cache_on_serve", None)
+        entry = (depends_on, response.status_code, headers, body, gzipped, wall_clock() + lifetime, on_serve)
         try:
             page_cache().set(key, entry, timeout=lifetime + STALE_SECONDS)
         except Exception as exc:
@@ -483,7 +543,8 @@ class PageCacheMiddleware:
         """Remember that this page cannot be shared, until its lifetime ends or a table it read changes."""
         lifetime = settings.PAGE_CACHE_SECONDS
         try:
-            page_cache().set(key, (depends_on, None, None, None, None, wall_clock() + lifetime), timeout=lifetime)
+            marker = (depends_on, None, None, None, None, wall_clock() + lifetime, None)
+            page_cache().set(key, marker, timeout=lifetime)
         except Exception as exc:
             breaker.trip(exc)
             return
