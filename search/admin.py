@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from . import log
 from .models import LoggedSearch
 
 PERIODS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last 12 months"}
@@ -57,6 +58,7 @@ class LoggedSearchAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
+        log.flush()  # the searches still waiting in the buffer, so the list is up to date
         extra_context = {
             **(extra_context or {}),
             "no_results_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_no_results"),
@@ -67,6 +69,7 @@ class LoggedSearchAdmin(admin.ModelAdmin):
         """The terms searched for most often that found nothing, so editors can fill the gaps."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        log.flush()
         try:
             days = int(request.GET.get("days", DEFAULT_PERIOD))
         except ValueError:

@@ -1,18 +1,16 @@
-import logging
-
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from hsmc_site.caching import cache_although_private, call_when_served
+
+from . import log
 from .forms import SearchForm
-from .models import Kind, LoggedSearch
+from .models import Kind
 from .query import normalised_term, parse
 from .selectors import search, suggest
-
-logger = logging.getLogger(__name__)
 
 SEARCH_MAX_AGE = 60
 # Beyond this a page number is surely a typo or a probe; the paginator shows the last page anyway.
@@ -40,9 +38,6 @@ class SearchView(TemplateView):
         expected = max(expected, 1)
         results.expect((expected - 1) * self.paginate_by, expected * self.paginate_by)
         page = Paginator(results, self.paginate_by).get_page(number)
-        # One log entry per search: moving to another page of the same results is not a new search.
-        if results.query.is_searchable and request.GET.get("page", "1") in {"", "1"}:
-            self.log(results)
         context = self.get_context_data(
             form=form,
             query=results.query,
@@ -54,27 +49,18 @@ class SearchView(TemplateView):
             search_query=results.query.text,
         )
         response = self.render_to_response(context)
-        # Not for shared caches: each search is logged, and what people search for is their own business.
+        # Private to proxies, CDNs and shared browsers: what people search for is their own business. The
+        # site's page cache may still keep it, as the results are the same for every anonymous visitor.
         patch_cache_control(response, private=True, max_age=SEARCH_MAX_AGE)
+        cache_although_private(response)
+        # One log entry per search, also when the page comes from the cache (with the count it shows);
+        # moving to another page of the same results is not a new search. Anonymous by design: no IP
+        # address, user, session or user agent.
+        if results.query.is_searchable and request.GET.get("page", "1") in {"", "1"}:
+            term, corrected_term = normalised_term(results.query), results.query.corrected_text
+            kind = results.kind.value if results.kind else ""
+            call_when_served(response, log.record, term, corrected_term, kind, len(results))
         return response
-
-    @staticmethod
-    def log(results) -> None:
-        # Anonymous by design: no IP address, user, session or user agent.
-        try:
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    # A lost log line after a crash is acceptable; waiting for the disk on every search is not.
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL synchronous_commit = off")
-                LoggedSearch.objects.create(
-                    term=normalised_term(results.query),
-                    corrected_term=results.query.corrected_text,
-                    kind=results.kind or "",
-                    result_count=len(results),
-                )
-        except DatabaseError:
-            logger.warning("Could not log a search; the results were still shown.", exc_info=True)
 
 
 @require_GET
