@@ -6,8 +6,8 @@ from django.db.models import Q, Value
 from django.db.models.functions import Cast, Mod, Substr
 from django.db.models.lookups import Exact
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
 
 from .validators import validate_orcid, validate_photo

@@ -1,6 +1,8 @@
 """Availability of intakes and programmes: the one place that decides what learners are told.
 
-Every page, feed and API reads availability from these database expressions, so a card, a
+These database expressions are the only definition of availability. They are evaluated when an
+intake is written and once a day, into stored columns on `Intake` and `Programme`
+(`refresh_availability` in `programmes.models`), which every page, feed and API reads, so a card, a
 programme page and the catalogue filter always agree. "Today" is the date in Europe/London.
 """
 

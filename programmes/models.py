@@ -3,12 +3,17 @@ import datetime
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
 
 from .availability import RANKS, Availability, intake_rank, intake_state, today
+
+# Stored columns recomputed from the intakes and the date, never edited or versioned.
+DERIVED_AVAILABILITY = ["availability", "availability_rank", "next_start_date", "next_deadline", "availability_on"]
 
 
 class Audience(models.Model):
@@ -31,32 +36,68 @@ class Audience(models.Model):
         return f"{reverse('programmes:list')}?audience={self.slug}"
 
 
-class ProgrammeQuerySet(PublishableQuerySet):
-    def with_availability(self, on: datetime.date | None = None):
-        """Annotate availability, next start date and next application deadline."""
-        on = on or today()
-        intakes = Intake.objects.filter(programme=OuterRef("pk"))
-        # A full or cancelled intake cannot be joined, so its dates are not the "next" ones.
-        upcoming = intakes.exclude(status__in=[Intake.Status.CANCELLED, Intake.Status.FULL])
-        # The best intake decides: its rank orders programmes, its state is what learners read.
-        ranked = intakes.annotate(rank=intake_rank(on)).order_by("rank", "pk")
-        best_rank = Coalesce(Subquery(ranked.values("rank")[:1]), Value(RANKS[Availability.DATES_TBC]))
-        best_state = Coalesce(
+def programme_availability(on: datetime.date) -> dict:
+    """Database expressions for a programme's availability on a date, read from its intakes.
+
+    Only the writes in `refresh_availability` use these: pages read the stored columns.
+    """
+    intakes = Intake.objects.filter(programme=OuterRef("pk"))
+    # A full or cancelled intake cannot be joined, so its dates are not the "next" ones.
+    upcoming = intakes.exclude(status__in=[Intake.Status.CANCELLED, Intake.Status.FULL])
+    # The best intake decides: its rank orders programmes, its state is what learners read.
+    ranked = intakes.annotate(rank=intake_rank(on)).order_by("rank", "pk")
+    return {
+        "availability_rank": Coalesce(Subquery(ranked.values("rank")[:1]), Value(RANKS[Availability.DATES_TBC])),
+        "availability": Coalesce(
             Subquery(ranked.annotate(state=intake_state(on)).values("state")[:1]),
             Value(Availability.DATES_TBC.value),
-        )
-        return self.annotate(
-            availability_rank=best_rank,
-            availability=best_state,
-            next_start_date=Subquery(
-                upcoming.filter(start_date__gte=on).order_by("start_date").values("start_date")[:1]
-            ),
-            next_deadline=Subquery(
-                upcoming.filter(application_deadline__gte=on)
-                .order_by("application_deadline")
-                .values("application_deadline")[:1]
-            ),
-        )
+        ),
+        "next_start_date": Subquery(
+            upcoming.filter(start_date__gte=on).order_by("start_date").values("start_date")[:1]
+        ),
+        "next_deadline": Subquery(
+            upcoming.filter(application_deadline__gte=on)
+            .order_by("application_deadline")
+            .values("application_deadline")[:1]
+        ),
+    }
+
+
+# The date this process last brought every stored availability up to, so the check costs nothing
+# after the first request of the day.
+_availability_current_on: datetime.date | None = None
+
+
+def ensure_availability_current() -> None:
+    """Recompute the stored availability computed for an earlier day, once a day per process.
+
+    Availability depends on the date as well as on the intakes: an intake's save refreshes its own
+    programme at once, and the first read of a new day (in Europe/London) refreshes the rest.
+    Concurrent processes may both run it; the updates are idempotent.
+    """
+    global _availability_current_on
+    on = today()
+    if _availability_current_on != on:
+        Intake.objects.exclude(availability_on=on).refresh_availability(on)
+        Programme.objects.exclude(availability_on=on).refresh_availability(on)
+        _availability_current_on = on
+
+
+class ProgrammeQuerySet(PublishableQuerySet):
+    def with_availability(self):
+        """These programmes, with their stored availability made current for today first.
+
+        Availability, its rank, the next start date and the next application deadline are stored
+        columns (see `Programme.availability`), so listing, filtering and sorting by them is a plain
+        indexed read instead of four correlated subqueries per programme.
+        """
+        ensure_availability_current()
+        return self
+
+    def refresh_availability(self, on: datetime.date | None = None) -> int:
+        """Recompute these programmes' stored availability from their intakes, as on a date."""
+        on = on or today()
+        return models.QuerySet.update(self, availability_on=on, **programme_availability(on))
 
     def with_duration_days(self):
         """Approximate length in days, so durations in different units compare and band."""
@@ -158,6 +199,15 @@ class Programme(Publishable):
         null=True, blank=True, help_text="Optional. The year the programme first ran, e.g. 2014."
     )
     apply_url = models.URLField("apply link", blank=True, help_text="Optional. Where learners apply.")
+    # Derived from the intakes for the date in `availability_on` (`ProgrammeQuerySet.refresh_availability`):
+    # stored, not annotated, so that every page lists, filters and sorts on plain indexed columns.
+    availability = models.CharField(
+        max_length=20, choices=Availability.choices, default=Availability.DATES_TBC, editable=False, db_index=True
+    )
+    availability_rank = models.PositiveSmallIntegerField(default=RANKS[Availability.DATES_TBC], editable=False)
+    next_start_date = models.DateField(null=True, editable=False)
+    next_deadline = models.DateField(null=True, editable=False)
+    availability_on = models.DateField(null=True, editable=False)
     audiences = models.ManyToManyField(Audience, blank=True, related_name="programmes")
     partners = models.ManyToManyField(
         "organisations.Organisation",
@@ -184,7 +234,8 @@ class Programme(Publishable):
     )
 
     objects = ProgrammeQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[audiences, work_streams, topics])
+    # Availability is derived data: reverting a version must not bring back an old day's state.
+    history = HistoricalRecords(m2m_fields=[audiences, work_streams, topics], excluded_fields=DERIVED_AVAILABILITY)
 
     class Meta:
         ordering = ["title"]
@@ -278,12 +329,41 @@ class ProgrammeLead(models.Model):
 
 
 class IntakeQuerySet(models.QuerySet):
-    def with_availability(self, on: datetime.date | None = None):
+    def with_availability(self):
+        """These intakes, with their stored availability made current for today first."""
+        ensure_availability_current()
+        return self
+
+    def refresh_availability(self, on: datetime.date | None = None) -> int:
+        """Recompute these intakes' stored availability, as on a date (see `intake_rules`)."""
         on = on or today()
-        return self.annotate(availability_rank=intake_rank(on), availability=intake_state(on))
+        return models.QuerySet.update(
+            self, availability=intake_state(on), availability_rank=intake_rank(on), availability_on=on
+        )
 
     def published(self):
         return self.filter(programme__in=Programme.objects.published())
+
+    # Writes that bypass `Intake.save()` still keep the stored availability true.
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        refresh_availability_of(programme_ids={intake.programme_id for intake in created})
+        return created
+
+    def update(self, **kwargs):
+        programme_ids = set(self.values_list("programme_id", flat=True))
+        updated = super().update(**kwargs)
+        moved_to = kwargs.get("programme", kwargs.get("programme_id"))
+        refresh_availability_of(programme_ids=programme_ids | ({moved_to} if moved_to else set()))
+        return updated
+
+
+def refresh_availability_of(*, programme_ids) -> None:
+    """Recompute the stored availability of some programmes and of all their intakes, for today."""
+    programme_ids = {getattr(pk, "pk", pk) for pk in programme_ids}
+    if programme_ids:
+        Intake.objects.filter(programme__in=programme_ids).refresh_availability()
+        Programme.objects.filter(pk__in=programme_ids).refresh_availability()
 
 
 class Intake(models.Model):
@@ -311,9 +391,15 @@ class Intake(models.Model):
         max_length=200, blank=True, help_text="Optional. Where it differs from the programme's."
     )
     cost = models.CharField(max_length=200, blank=True, help_text="Optional, e.g. £2,500 or Funded by HEEWM.")
+    # Derived from the fields above for the date in `availability_on`, like `Programme.availability`.
+    availability = models.CharField(
+        max_length=20, choices=Availability.choices, default=Availability.DATES_TBC, editable=False
+    )
+    availability_rank = models.PositiveSmallIntegerField(default=RANKS[Availability.DATES_TBC], editable=False)
+    availability_on = models.DateField(null=True, editable=False)
 
     objects = IntakeQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["availability", "availability_rank", "availability_on"])
 
     class Meta:
         ordering = [F("start_date").asc(nulls_last=True), "pk"]
@@ -351,9 +437,30 @@ class Intake(models.Model):
         when = self.start_date.strftime("%-d %B %Y") if self.start_date else "dates to be confirmed"
         return f"{self.programme}: {self.label or when}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The programme's availability is derived from its intakes: the one it left too, if moved.
+        refresh_availability_of(programme_ids={self.programme_id, getattr(self, "_loaded_programme_id", None)} - {None})
+        self._loaded_programme_id = self.programme_id
+        self.availability, self.availability_rank, self.availability_on = Intake.objects.filter(pk=self.pk).values_list(
+            "availability", "availability_rank", "availability_on"
+        )[0]
+
     def get_absolute_url(self) -> str:
         return self.programme.get_absolute_url()
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_programme_id = instance.__dict__.get("programme_id")
+        return instance
 
     @property
     def availability_label(self) -> str:
         return Availability(self.availability).label
+
+
+@receiver(post_delete, sender=Intake, dispatch_uid="programmes.intake_deleted")
+def intake_deleted(sender, instance, **kwargs) -> None:
+    # Also runs for deletions by queryset and by cascade, which never call `Intake.delete()`.
+    refresh_availability_of(programme_ids={instance.programme_id})

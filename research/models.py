@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
 
 

@@ -1,7 +1,7 @@
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from publishing.history import HistoricalRecords
 from publishing.models import Publishable
 
 

@@ -18,7 +18,8 @@ DAY = datetime.timedelta(days=1)
 def intake_state(on=TODAY, **fields) -> str:
     defaults = {"start_date": None, "end_date": None, "application_deadline": None, "applications_open": None}
     intake = IntakeFactory(**{**defaults, **fields})
-    return Intake.objects.with_availability(on=on).get(pk=intake.pk).availability
+    Intake.objects.filter(pk=intake.pk).refresh_availability(on)
+    return Intake.objects.get(pk=intake.pk).availability
 
 
 def programme_with(*intakes: dict, on=TODAY) -> Programme:
@@ -26,7 +27,8 @@ def programme_with(*intakes: dict, on=TODAY) -> Programme:
     defaults = {"start_date": None, "end_date": None, "application_deadline": None, "applications_open": None}
     for fields in intakes:
         IntakeFactory(programme=programme, **{**defaults, **fields})
-    return Programme.objects.with_availability(on=on).get(pk=programme.pk)
+    Programme.objects.filter(pk=programme.pk).refresh_availability(on)
+    return Programme.objects.get(pk=programme.pk)
 
 
 def test_intake_is_open_on_its_deadline_day():
@@ -91,7 +93,7 @@ def test_full_or_cancelled_intake_is_closed_even_before_its_deadline(status):
 
 
 def test_programme_without_intakes_has_dates_to_be_confirmed():
-    programme = Programme.objects.with_availability(on=TODAY).get(pk=ProgrammeFactory().pk)
+    programme = programme_with()
     assert programme.availability == Availability.DATES_TBC
     assert programme.next_start_date is None
     assert programme.next_deadline is None
@@ -178,3 +180,72 @@ def test_deadline_day_lasts_until_midnight_london_time_in_winter(monkeypatch):
     _freeze_utc(monkeypatch, datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.UTC))
     intake = IntakeFactory(application_deadline=datetime.date(2026, 1, 31), start_date=datetime.date(2026, 3, 1))
     assert Intake.objects.with_availability().get(pk=intake.pk).availability == Availability.OPEN
+
+
+# --- stored availability: kept true by every write, and by the passing of days -------------------
+
+
+def test_saving_an_intake_updates_its_programme_at_once():
+    today = timezone.localdate()
+    intake = IntakeFactory(application_deadline=today + 10 * DAY, start_date=today + 30 * DAY)
+    programme = Programme.objects.get(pk=intake.programme_id)
+    assert (programme.availability, programme.next_deadline) == (Availability.OPEN, today + 10 * DAY)
+    assert intake.availability == Availability.OPEN  # the saved instance reads its derived fields back
+
+    intake.status = Intake.Status.FULL
+    intake.save()
+    programme.refresh_from_db()
+    assert (programme.availability, programme.next_deadline) == (Availability.CLOSED, None)
+    assert intake.availability == Availability.CLOSED
+
+
+def test_deleting_the_last_intake_leaves_dates_to_be_confirmed():
+    today = timezone.localdate()
+    intake = IntakeFactory(application_deadline=today + 10 * DAY, start_date=today + 30 * DAY)
+    Intake.objects.filter(pk=intake.pk).delete()
+    programme = Programme.objects.get(pk=intake.programme_id)
+    assert (programme.availability, programme.next_start_date) == (Availability.DATES_TBC, None)
+
+
+def test_moving_an_intake_updates_both_programmes():
+    today = timezone.localdate()
+    intake = IntakeFactory(application_deadline=today + 10 * DAY, start_date=today + 30 * DAY)
+    old, new = intake.programme, ProgrammeFactory()
+    intake = Intake.objects.get(pk=intake.pk)
+    intake.programme = new
+    intake.save()
+    assert Programme.objects.get(pk=old.pk).availability == Availability.DATES_TBC
+    assert Programme.objects.get(pk=new.pk).availability == Availability.OPEN
+
+
+def test_bulk_writes_to_intakes_keep_programmes_true():
+    today = timezone.localdate()
+    programme = ProgrammeFactory()
+    Intake.objects.bulk_create(
+        [IntakeFactory.build(programme=programme, application_deadline=today + DAY, start_date=today + 9 * DAY)]
+    )
+    assert Programme.objects.get(pk=programme.pk).availability == Availability.OPEN
+    Intake.objects.filter(programme=programme).update(status=Intake.Status.CANCELLED)
+    assert Programme.objects.get(pk=programme.pk).availability == Availability.CLOSED
+
+
+def test_the_first_read_of_a_new_day_recomputes_what_the_date_changed(monkeypatch):
+    _freeze_utc(monkeypatch, datetime.datetime(2026, 6, 30, 12, 0, tzinfo=datetime.UTC))
+    intake = IntakeFactory(application_deadline=datetime.date(2026, 6, 30), start_date=datetime.date(2026, 9, 1))
+    assert Programme.objects.with_availability().get(pk=intake.programme_id).availability == Availability.OPEN
+
+    # Nothing was written overnight; the deadline passed all the same.
+    _freeze_utc(monkeypatch, datetime.datetime(2026, 7, 1, 8, 0, tzinfo=datetime.UTC))
+    programme = Programme.objects.with_availability().get(pk=intake.programme_id)
+    assert (programme.availability, programme.availability_on) == (
+        Availability.STARTING_SOON,
+        datetime.date(2026, 7, 1),
+    )
+    assert Intake.objects.get(pk=intake.pk).availability == Availability.STARTING_SOON
+
+
+def test_history_does_not_version_derived_availability():
+    for model in (Programme, Intake):
+        versioned = {field.name for field in model.history.model._meta.get_fields()}
+        assert "availability" not in versioned
+        assert "availability_on" not in versioned

@@ -73,3 +73,17 @@ def test_due_for_review_lists_pages_whose_review_date_is_today_or_past():
 
     assert set(Programme.objects.due_for_review()) == {overdue, due_today}
     assert due_today.is_due_for_review
+
+
+def test_links_added_from_the_other_side_are_versioned_on_the_record_that_tracks_them():
+    programme, project = ProgrammeFactory(), ResearchProjectFactory()
+    programme_versions = programme.history.count()
+
+    programme.related_research.add(project)  # the reverse side of ResearchProject.informs_programmes
+
+    latest = ResearchProject.history.filter(id=project.pk).latest("history_date")
+    assert latest.history_type == "~"
+    assert [link.programme_id for link in latest.informs_programmes.all()] == [programme.pk]
+    assert programme.history.count() == programme_versions
+    programme.related_research.remove(project)
+    assert not ResearchProject.history.filter(id=project.pk).latest("history_date").informs_programmes.exists()
