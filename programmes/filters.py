@@ -5,12 +5,11 @@ counts and (later) search all run through it. Filters are forgiving: a value tha
 (an old bookmark, a retired partner) is dropped and reported in `ignored`, never an error page.
 """
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django_filters import fields as filter_fields
 
 from search.filters import WordsFilter
@@ -226,96 +225,167 @@ class ProgrammeFilter(django_filters.FilterSet):
 
     # --- options and counts ----------------------------------------------------------------
     #
-    # Counting runs in Python over two compact queries, whatever the number of facets: the
-    # published programmes that pass the non-facet filters (a search, say) with their own facet
-    # values, and every link from a published programme to an option record. Ten GROUP BY
-    # queries with the availability expressions cost far more to build than to run.
+    # The database counts: one GROUP BY per facet over the programmes that pass every other
+    # facet's selection, all facets in one UNION ALL that returns a row per option, whatever the
+    # size of the catalogue. When the URL narrows nothing, the query that loads the record
+    # options holds every count as well, so the plain catalogue costs one query for all of it.
 
-    def _load_record_options(self) -> dict[str, list[tuple[str, str]]]:
-        """Options for the record facets, and which programmes each applies to, in one query."""
-        published = Programme.objects.published().values("pk")
+    # For each record facet: the path from a programme to its records, and the record's label and
+    # position fields.
+    RECORD_FIELDS = {
+        "audience": ("audiences", "name", "order"),
+        "partner": ("partnerships__organisation", "name", None),
+        "commissioner": ("partnerships__organisation", "name", None),
+        "work_stream": ("work_streams", "title", "order"),
+        "topic": ("topics", "name", None),
+    }
+
+    @staticmethod
+    def _linked(programmes: QuerySet, facet: str) -> QuerySet:
+        """`programmes` joined to the records of a record facet that may be offered, a row per link."""
+        role = ProgrammePartner.Role
+        if facet == "partner":
+            return programmes.filter(partnerships__role=role.DELIVERY_PARTNER)
+        if facet == "commissioner":
+            return programmes.filter(partnerships__role=role.COMMISSIONER)
+        if facet == "work_stream":
+            return programmes.filter(work_streams__in=WorkStream.objects.published())
+        return programmes.filter(**{f"{ProgrammeFilter.RECORD_FIELDS[facet][0]}__isnull": False})
+
+    def _narrows_anything(self) -> bool:
+        """Whether the URL holds a value for any filter that selects programmes (valid or not)."""
+        data = self.data or {}
+        for name in self.filters:
+            key = f"{self.form_prefix}-{name}" if self.form_prefix else name
+            if name != "sort" and any(data.getlist(key) if hasattr(data, "getlist") else [data.get(key)]):
+                return True
+        return False
+
+    def _record_branches(self, programmes_for, *, labels: bool) -> list[QuerySet]:
+        """Per record facet, the records that `programmes_for(facet)` use and how many use each.
+
+        Rows are (facet, record id, slug, label, position, count); without `labels` only the id
+        and the count are read. Joining from the programmes, rather than filtering the links by a
+        programme subquery, keeps Django from copying the listing's annotations into every branch.
+        """
         zero = Value(0, output_field=IntegerField())
-
-        def branch(queryset, facet, record, label, position):
-            return (
-                queryset.filter(programme__in=published)
-                .order_by()
-                .annotate(
-                    facet=Value(facet),
-                    programme_pk=F("programme_id"),
+        branches = []
+        for facet, (record, label, position) in self.RECORD_FIELDS.items():
+            links = self._linked(programmes_for(facet).order_by(), facet)
+            if labels:
+                grouped = links.values(
+                    number=F(f"{record}__id"),
                     value=F(f"{record}__slug"),
                     label=F(f"{record}__{label}"),
-                    position=position,
+                    position=F(f"{record}__{position}") if position else zero,
                 )
-                .values_list("facet", "programme_pk", "value", "label", "position")
-            )
+            else:
+                grouped = links.values(number=F(f"{record}__id")).annotate(
+                    value=Value(""), label=Value(""), position=zero
+                )
+            branches.append(grouped.annotate(facet=Value(facet), n=Count("*")).values_list(*self._COLUMNS))
+        return branches
 
-        role = ProgrammePartner.Role
+    def _field_branches(self, programmes_for) -> list[QuerySet]:
+        """Per facet read from the programme row, how many of `programmes_for(facet)` have each value.
+
+        Rows are (facet, 0, value, "", 0, count); durations are counted per number of days,
+        (facet, days, "", "", 0, count), and banded in Python: grouping by a CASE over the bands
+        would make Django compile the duration expression eight times per query.
+        """
+        zero = Value(0, output_field=IntegerField())
+        blank = Value("")
         branches = [
-            branch(Programme.audiences.through.objects, "audience", "audience", "name", F("audience__order")),
-            branch(
-                ProgrammePartner.objects.filter(role=role.DELIVERY_PARTNER), "partner", "organisation", "name", zero
-            ),
-            branch(
-                ProgrammePartner.objects.filter(role=role.COMMISSIONER), "commissioner", "organisation", "name", zero
-            ),
-            branch(
-                Programme.work_streams.through.objects.filter(workstream__in=WorkStream.objects.published()),
-                "work_stream",
-                "workstream",
-                "title",
-                F("workstream__order"),
-            ),
-            branch(Programme.topics.through.objects, "topic", "topic", "name", zero),
+            programmes_for(facet)
+            .order_by()
+            .values(value=F(facet))
+            .annotate(facet=Value(facet), number=zero, label=blank, position=zero, n=Count("*"))
+            .values_list(*self._COLUMNS)
+            for facet in ("availability", "kind", "level", "study_mode")
         ]
-        self.links: dict[str, dict[int, set[str]]] = {name: defaultdict(set) for name in self.RECORD_FACETS}
-        labels: dict[str, dict[str, tuple]] = {name: {} for name in self.RECORD_FACETS}
-        for facet, programme, slug, label, position in branches[0].union(*branches[1:], all=True).order_by():
-            self.links[facet][programme].add(slug)
-            labels[facet][slug] = (position, label.casefold(), label)
-        return {
-            facet: [(slug, key[2]) for slug, key in sorted(by_slug.items(), key=lambda item: item[1][:2])]
-            for facet, by_slug in labels.items()
-        }
+        branches.append(
+            programmes_for("duration")
+            .order_by()
+            .values(number=F("duration_days"))
+            .annotate(facet=Value("duration"), value=blank, label=blank, position=zero, n=Count("*"))
+            .values_list(*self._COLUMNS)
+        )
+        return branches
 
-    def _programmes_for_counting(self) -> QuerySet:
-        """The listed programmes that pass every filter that is not a facet, with their facet values."""
+    _COLUMNS = ("facet", "number", "value", "label", "position", "n")
+
+    def _load_record_options(self) -> dict[str, list[tuple[str, str]]]:
+        """The options of the record facets: every record that a listed programme uses.
+
+        When the URL narrows nothing, the same query counts every facet (see `facet_counts`).
+        """
+        listed = lambda facet: self.queryset  # noqa: E731
+        branches = self._record_branches(listed, labels=True)
+        plain = not self._narrows_anything()
+        if plain:
+            branches += self._field_branches(listed)
+        rows = list(branches[0].union(*branches[1:], all=True).order_by())
+        self._slug_of: dict[str, dict[int, str]] = {facet: {} for facet in self.RECORD_FACETS}
+        options: dict[str, list[tuple]] = {facet: [] for facet in self.RECORD_FACETS}
+        for facet, pk, slug, label, position, _n in rows:
+            if facet in self._slug_of:
+                self._slug_of[facet][pk] = slug
+                options[facet].append((position, label.casefold(), slug, label))
+        self._counts = self._tally(rows) if plain else None
+        return {facet: [(slug, label) for *_key, slug, label in sorted(rows)] for facet, rows in options.items()}
+
+    def filtered_without(self, facet: str | None) -> QuerySet:
+        """The listed programmes that pass every filter but `facet`'s (and the sort, which selects nothing)."""
         self.errors  # noqa: B018 - runs validation so cleaned_data exists
         queryset = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
-            if name not in self.FACETS and name != "sort":
+            if name not in {facet, "sort"}:
                 queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by().values_list(
-            "pk", "availability", "kind", "level", "study_mode", "duration_days", named=True
-        )
+        return queryset.order_by()
 
-    def facet_counts(self) -> dict[str, Counter]:
+    def facet_counts(self) -> dict[str, dict[str, int]]:
         """For each facet and option: how many programmes match the other facets plus that option.
 
-        A programme counts towards a facet's options when it passes every other facet's filter,
-        exactly what following the option's link would show.
+        Exactly what following the option's link would show. One query, or none when the URL
+        narrows nothing (the option query counted already).
         """
-        chosen = {facet: set(self.selected(facet)) for facet in self.FACETS}
-        counts: dict[str, Counter] = {facet: Counter() for facet in self.FACETS}
-        for row in self._programmes_for_counting():
-            values = {
-                "availability": {row.availability},
-                "kind": {row.kind},
-                "level": {row.level} - {""},
-                "study_mode": {row.study_mode} - {""},
-                "duration": {band.slug for band in DURATION_BANDS if band.contains(row.duration_days)},
-                **{facet: self.links[facet].get(row.pk, set()) for facet in self.RECORD_FACETS},
-            }
-            failing = [facet for facet in self.FACETS if chosen[facet] and not values[facet] & chosen[facet]]
-            if len(failing) > 1:
-                continue
-            for facet in failing or self.FACETS:
-                counts[facet].update(values[facet])
+        if self._counts is None:
+            # Facets with nothing chosen see the same programmes: one base serves them all.
+            bases = {facet: self.filtered_without(facet) for facet in self.FACETS if self.selected(facet)}
+            everything = self.filtered_without(None)
+            programmes_for = lambda facet: bases.get(facet, everything)  # noqa: E731
+            branches = self._field_branches(programmes_for) + self._record_branches(programmes_for, labels=False)
+            self._counts = self._tally(branches[0].union(*branches[1:], all=True).order_by())
+        return self._counts
+
+    def _tally(self, rows) -> dict[str, dict[str, int]]:
+        """Counts per facet and option value from the rows of the counting query.
+
+        Record facets' rows carry the record's id and durations' the number of days: both become
+        option values here.
+        """
+        counts: dict[str, dict[str, int]] = {facet: {} for facet in self.FACETS}
+        for facet, number, value, _label, _position, n in rows:
+            if facet == "duration":
+                value = next((band.slug for band in DURATION_BANDS if band.contains(number)), "")
+            elif facet in self._slug_of:
+                value = self._slug_of[facet].get(number, "")
+            counts[facet][value] = counts[facet].get(value, 0) + n
         return counts
 
-    def facets(self) -> list[dict]:
+    def total(self, counts: dict[str, dict[str, int]]) -> int:
+        """How many programmes the filters select, read from the availability counts (no COUNT query).
+
+        Every programme has exactly one availability, and the availability counts apply every
+        other facet: the chosen availabilities' counts add up to the listing.
+        """
+        by_availability = counts["availability"]
+        chosen = self.selected("availability")
+        return sum(by_availability.get(value, 0) for value in chosen) if chosen else sum(by_availability.values())
+
+    def facets(self, counts: dict[str, dict[str, int]] | None = None) -> list[dict]:
         """Everything the filter form shows: each facet with its options, counts and ticks."""
-        counts = self.facet_counts()
+        counts = self.facet_counts() if counts is None else counts
         result = []
         for name in self.FACETS:
             chosen = set(self.selected(name))

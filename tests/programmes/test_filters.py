@@ -271,3 +271,84 @@ def test_open_programmes_filter_agrees_with_the_card_badge(client):
 
     assert titles(client, "availability=open") == ["Deadline today"]
     assert "Open for applications" in response.content.decode()
+
+
+def heading_count(client, query: str) -> int:
+    tree = html.fromstring(client.get(f"{reverse('programmes:list')}?{query}").content)
+    return int(tree.xpath("string(//*[@id='results-heading'])").split()[0])
+
+
+def test_counts_with_only_unknown_values_are_the_unfiltered_counts(seed_catalogue):
+    assert counts("audience=vets&kind=spaceship&duration=forever") == counts()
+
+
+def test_programmes_without_links_offer_no_empty_option(seed_catalogue):
+    ProgrammeFactory(title="Untagged", kind=Programme.Kind.OPEN)
+
+    for query in ["", "kind=open"]:
+        result = counts(query)
+        assert "" not in result["audience"] and None not in result["audience"]
+        assert all(value for options in result.values() for value in options)
+        assert set(result.get("partner", {})) <= {"ambs", "heewm"}
+    assert counts("kind=open")["audience"] == {"senior-leaders": 1}
+
+
+def test_one_organisation_counts_separately_as_partner_and_as_commissioner():
+    both = OrganisationFactory(slug="both", name="Both ways")
+    delivered = ProgrammeFactory(title="Delivered", kind=Programme.Kind.OPEN)
+    ProgrammePartnerFactory(programme=delivered, organisation=both, role=ProgrammePartner.Role.DELIVERY_PARTNER)
+    commissioned = ProgrammeFactory(title="Commissioned", kind=Programme.Kind.COMMISSIONED)
+    ProgrammePartnerFactory(programme=commissioned, organisation=both, role=ProgrammePartner.Role.COMMISSIONER)
+
+    assert counts()["partner"] == {"both": 1} and counts()["commissioner"] == {"both": 1}
+    assert "commissioner" not in counts("partner=both")
+    assert counts("partner=both")["kind"] == {"open": 1}
+    assert "partner" not in counts("commissioner=both")
+    assert "commissioner" not in counts("kind=open")
+
+
+def test_duration_counts_band_each_programme_once_with_and_without_filters():
+    for value, unit, kind in [
+        (3, Programme.DurationUnit.DAYS, Programme.Kind.OPEN),
+        (12, Programme.DurationUnit.HOURS, Programme.Kind.OPEN),
+        (12, Programme.DurationUnit.MONTHS, Programme.Kind.OPEN),
+        (1, Programme.DurationUnit.YEARS, Programme.Kind.COMMISSIONED),
+        (2, Programme.DurationUnit.YEARS, Programme.Kind.COMMISSIONED),
+    ]:
+        ProgrammeFactory(duration_value=value, duration_unit=unit, kind=kind)
+    ProgrammeFactory(duration_value=None, duration_unit="", kind=Programme.Kind.OPEN)
+
+    assert counts()["duration"] == {"up-to-a-week": 2, "months": 2, "over-a-year": 1}
+    assert counts("kind=open")["duration"] == {"up-to-a-week": 2, "months": 1}
+    assert counts("kind=open&duration=months")["kind"] == {"open": 1, "commissioned": 1}
+
+
+def test_record_options_are_listed_by_their_order_then_name_whatever_the_case(client):
+    programme = ProgrammeFactory()
+    programme.audiences.add(
+        AudienceFactory(slug="b", name="beta", order=1),
+        AudienceFactory(slug="a", name="Alpha", order=1),
+        AudienceFactory(slug="z", name="Zulu", order=0),
+    )
+    for slug, name in [("o-b", "bravo Trust"), ("o-a", "Alpha Trust"), ("o-c", "Charlie Trust")]:
+        ProgrammePartnerFactory(programme=programme, organisation=OrganisationFactory(slug=slug, name=name))
+
+    for query in ["", "kind=open"]:
+        tree = html.fromstring(client.get(f"{reverse('programmes:list')}?{query}").content)
+        assert tree.xpath("//input[@name='audience']/@value") == ["z", "a", "b"]
+        assert tree.xpath("//input[@name='partner']/@value") == ["o-a", "o-b", "o-c"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "availability=dates_tbc",
+        "availability=open&availability=dates_tbc",
+        "kind=commissioned&availability=dates_tbc",
+        "audience=doctors&audience=senior-leaders",
+        "audience=vets",
+    ],
+)
+def test_results_count_is_the_number_of_programmes_listed(client, seed_catalogue, query):
+    assert heading_count(client, query) == len(titles(client, query))
