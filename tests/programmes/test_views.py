@@ -247,6 +247,10 @@ def bulk_programmes(count: int, **fields) -> list[Programme]:
     )
 
 
+# Options with every count (one UNION), the page of programmes, their partners: the total comes from the counts.
+CATALOGUE_QUERIES = 3
+
+
 @pytest.mark.parametrize("size", [5, 200])
 def test_catalogue_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries, size):
     stream = WorkStreamFactory()
@@ -264,10 +268,13 @@ def test_catalogue_costs_a_fixed_number_of_queries(client, django_assert_max_num
         target_field = next(f.name for f in through._meta.get_fields() if f.name not in {"id", "programme"})
         through.objects.bulk_create(through(programme=p, **{target_field: target}) for p in programmes)
 
-    with django_assert_max_num_queries(6):
+    filtered = f"?audience={audience.slug}&partner=org-1&availability=open&sort=start&page=1"
+    catalogue(client)  # anything a process does once a day is not what a request costs
+
+    with django_assert_max_num_queries(CATALOGUE_QUERIES):
         tree = page(catalogue(client))
-    with django_assert_max_num_queries(6):
-        page(catalogue(client, f"?audience={audience.slug}&partner=org-1&availability=open&sort=start&page=1"))
+    with django_assert_max_num_queries(CATALOGUE_QUERIES + 1):  # the counts need the valid options first
+        page(catalogue(client, filtered))
 
     assert len(find(tree, CARDS)) == min(size, 20)
 
