@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.crypto import get_random_string
 
 from publishing.models import Status
+from search.models import LoggedSearch
 from tests.factories import ProgrammeFactory
 
 from .servers import Gunicorn, manage
@@ -159,3 +160,23 @@ def test_cached_pages_are_still_served_by_a_server_that_has_lost_the_database(se
     assert (from_cache.status, from_cache.header("X-Page-Cache")) == (200, "hit")
     assert "Cached before the outage" in from_cache.text
     assert not_cached.status == 503
+
+
+def test_a_search_answered_from_the_cache_by_either_server_is_counted_every_time(servers, shared_env):
+    a, b = servers
+    ProgrammeFactory(title="Compassionate leadership")
+    url = reverse("search:results") + "?q=Compassionate"
+
+    responses = [a.get(url), b.get(url), a.get(url), b.get(url)]
+
+    assert [(response.status, response.header("X-Page-Cache")) for response in responses] == [
+        (200, "miss"),
+        *[(200, "hit")] * 3,
+    ]
+    assert all("Compassionate leadership" in response.text for response in responses)
+    assert "private" in responses[-1].header("Cache-Control")  # kept by the site, not by proxies
+    assert not LoggedSearch.objects.exists()  # waiting in Redis, not one database write per search
+
+    result = manage(shared_env, "flush_search_log")  # cron, on any host
+    assert result.returncode == 0, result.stderr
+    assert list(LoggedSearch.objects.values_list("term", "result_count")) == [("compassionate", 1)] * 4
