@@ -78,8 +78,11 @@ def ensure_availability_current() -> None:
     global _availability_current_on
     on = today()
     if _availability_current_on != on:
-        Intake.objects.exclude(availability_on=on).refresh_availability(on)
-        Programme.objects.exclude(availability_on=on).refresh_availability(on)
+        # Every write invalidates the page cache (hsmc_site.caching), so only the first process of the
+        # day writes; the others see that nothing is stale and read on.
+        for stale in (Intake.objects.exclude(availability_on=on), Programme.objects.exclude(availability_on=on)):
+            if stale.exists():
+                stale.refresh_availability(on)
         _availability_current_on = on
 
 
@@ -207,7 +210,8 @@ class Programme(Publishable):
     availability_rank = models.PositiveSmallIntegerField(default=RANKS[Availability.DATES_TBC], editable=False)
     next_start_date = models.DateField(null=True, editable=False)
     next_deadline = models.DateField(null=True, editable=False)
-    availability_on = models.DateField(null=True, editable=False)
+    # A new programme has no intakes, so the defaults above are its availability today.
+    availability_on = models.DateField(null=True, default=today, editable=False)
     audiences = models.ManyToManyField(Audience, blank=True, related_name="programmes")
     partners = models.ManyToManyField(
         "organisations.Organisation",

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from programmes import models as programmes_models
 from programmes.availability import Availability
 from programmes.models import Intake, Programme
 from tests.factories import IntakeFactory, ProgrammeFactory
@@ -249,3 +250,12 @@ def test_history_does_not_version_derived_availability():
         versioned = {field.name for field in model.history.model._meta.get_fields()}
         assert "availability" not in versioned
         assert "availability_on" not in versioned
+
+
+def test_the_daily_check_writes_nothing_when_nothing_is_stale(monkeypatch, django_assert_num_queries):
+    # Every write invalidates cached pages, so a new process's first read must not write needlessly.
+    IntakeFactory(start_date=timezone.localdate() + 30 * DAY)
+    ProgrammeFactory()  # a new programme has no intakes: its defaults are already today's availability
+    monkeypatch.setattr(programmes_models, "_availability_current_on", None)
+    with django_assert_num_queries(2):  # is anything stale? (intakes, programmes)
+        Programme.objects.with_availability()
