@@ -5,18 +5,23 @@ counts and (later) search all run through it. Filters are forgiving: a value tha
 (an old bookmark, a retired partner) is dropped and reported in `ignored`, never an error page.
 """
 
+import functools
+import operator
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, StringAgg, Value
+from django.db.models.functions import Cast
 from django_filters import fields as filter_fields
 
+from organisations.models import Organisation
 from search.filters import WordsFilter
+from topics.models import Topic
 from workstreams.models import WorkStream
 
 from .availability import Availability
-from .models import Programme, ProgrammePartner
+from .models import Audience, Programme, ProgrammePartner
 
 # More values than any real filter has options: a longer list is a hostile or broken URL.
 MAX_VALUES_PER_FILTER = 50
@@ -225,20 +230,23 @@ class ProgrammeFilter(django_filters.FilterSet):
 
     # --- options and counts ----------------------------------------------------------------
     #
-    # The database counts: one GROUP BY per facet over the programmes that pass every other
-    # facet's selection, all facets in one UNION ALL that returns a row per option, whatever the
-    # size of the catalogue. When the URL narrows nothing, the query that loads the record
-    # options holds every count as well, so the plain catalogue costs one query for all of it.
+    # One query, whatever the URL: for every option, the ids of the listed programmes it applies
+    # to (one GROUP BY per facet, each id list aggregated into a string, in one UNION ALL of a
+    # row per option), and the names of the record options. Each option becomes a bitmask of
+    # programme ids, so the count of an option is the size of its mask AND every other facet's
+    # selection: disjunctive counts without a query per facet, and without Python visiting each
+    # programme. A filter that is not a facet (a search) adds one query for the ids it keeps.
 
-    # For each record facet: the path from a programme to its records, and the record's label and
-    # position fields.
-    RECORD_FIELDS = {
-        "audience": ("audiences", "name", "order"),
-        "partner": ("partnerships__organisation", "name", None),
-        "commissioner": ("partnerships__organisation", "name", None),
-        "work_stream": ("work_streams", "title", "order"),
-        "topic": ("topics", "name", None),
+    # For each record facet: the path from a programme to its records, and which label rows
+    # name them.
+    RECORD_PATHS = {
+        "audience": ("audiences", "audience"),
+        "partner": ("partnerships__organisation", "organisation"),
+        "commissioner": ("partnerships__organisation", "organisation"),
+        "work_stream": ("work_streams", "work_stream"),
+        "topic": ("topics", "topic"),
     }
+    _COLUMNS = ("facet", "number", "value", "label", "position", "ids")
 
     @staticmethod
     def _linked(programmes: QuerySet, facet: str) -> QuerySet:
@@ -250,138 +258,159 @@ class ProgrammeFilter(django_filters.FilterSet):
             return programmes.filter(partnerships__role=role.COMMISSIONER)
         if facet == "work_stream":
             return programmes.filter(work_streams__in=WorkStream.objects.published())
-        return programmes.filter(**{f"{ProgrammeFilter.RECORD_FIELDS[facet][0]}__isnull": False})
+        return programmes.filter(**{f"{ProgrammeFilter.RECORD_PATHS[facet][0]}__isnull": False})
 
-    def _narrows_anything(self) -> bool:
-        """Whether the URL holds a value for any filter that selects programmes (valid or not)."""
-        data = self.data or {}
-        for name in self.filters:
-            key = f"{self.form_prefix}-{name}" if self.form_prefix else name
-            if name != "sort" and any(data.getlist(key) if hasattr(data, "getlist") else [data.get(key)]):
-                return True
-        return False
-
-    def _record_branches(self, programmes_for, *, labels: bool) -> list[QuerySet]:
-        """Per record facet, the records that `programmes_for(facet)` use and how many use each.
-
-        Rows are (facet, record id, slug, label, position, count); without `labels` only the id
-        and the count are read. Joining from the programmes, rather than filtering the links by a
-        programme subquery, keeps Django from copying the listing's annotations into every branch.
-        """
-        zero = Value(0, output_field=IntegerField())
-        branches = []
-        for facet, (record, label, position) in self.RECORD_FIELDS.items():
-            links = self._linked(programmes_for(facet).order_by(), facet)
-            if labels:
-                grouped = links.values(
-                    number=F(f"{record}__id"),
-                    value=F(f"{record}__slug"),
-                    label=F(f"{record}__{label}"),
-                    position=F(f"{record}__{position}") if position else zero,
-                )
-            else:
-                grouped = links.values(number=F(f"{record}__id")).annotate(
-                    value=Value(""), label=Value(""), position=zero
-                )
-            branches.append(grouped.annotate(facet=Value(facet), n=Count("*")).values_list(*self._COLUMNS))
-        return branches
-
-    def _field_branches(self, programmes_for) -> list[QuerySet]:
-        """Per facet read from the programme row, how many of `programmes_for(facet)` have each value.
-
-        Rows are (facet, 0, value, "", 0, count); durations are counted per number of days,
-        (facet, days, "", "", 0, count), and banded in Python: grouping by a CASE over the bands
-        would make Django compile the duration expression eight times per query.
-        """
+    def _option_branches(self) -> list[QuerySet]:
+        """Per facet, the listed programmes' ids for each value: (facet, record id or days, value, "", 0, ids)."""
         zero = Value(0, output_field=IntegerField())
         blank = Value("")
-        branches = [
-            programmes_for(facet)
-            .order_by()
-            .values(value=F(facet))
-            .annotate(facet=Value(facet), number=zero, label=blank, position=zero, n=Count("*"))
-            .values_list(*self._COLUMNS)
-            for facet in ("availability", "kind", "level", "study_mode")
+        listed = self.queryset.order_by()
+
+        def grouped(queryset, facet, *, value=blank, number=zero):
+            return (
+                queryset.values(number=number, value=value)
+                .annotate(
+                    facet=Value(facet), label=blank, position=zero, ids=StringAgg(Cast("pk", CharField()), Value(","))
+                )
+                .values_list(*self._COLUMNS)
+            )
+
+        branches = [grouped(listed, facet, value=F(facet)) for facet in ("availability", "kind", "level", "study_mode")]
+        # Durations are grouped by days and banded in Python: a CASE over the bands would repeat
+        # the duration expression eight times in the SQL.
+        branches.append(grouped(listed, "duration", number=F("duration_days")))
+        branches += [
+            grouped(self._linked(listed, facet), facet, number=F(f"{path}__id"))
+            for facet, (path, _labels) in self.RECORD_PATHS.items()
         ]
-        branches.append(
-            programmes_for("duration")
-            .order_by()
-            .values(number=F("duration_days"))
-            .annotate(facet=Value("duration"), value=blank, label=blank, position=zero, n=Count("*"))
-            .values_list(*self._COLUMNS)
-        )
         return branches
 
-    _COLUMNS = ("facet", "number", "value", "label", "position", "n")
+    @staticmethod
+    def _label_branches() -> list[QuerySet]:
+        """Slug, label and position of each record a programme links to.
+
+        Rows are ("<model>:labels", id, slug, label, position, ""): read from the small record
+        tables, as grouping thousands of links by text columns doubled the database's work.
+        """
+        zero = Value(0, output_field=IntegerField())
+        through = {name: getattr(Programme, name).through.objects for name in ("audiences", "work_streams", "topics")}
+        records = [
+            ("audience", Audience.objects.filter(pk__in=through["audiences"].values("audience_id")), "name", "order"),
+            (
+                "organisation",
+                Organisation.objects.filter(pk__in=ProgrammePartner.objects.values("organisation_id")),
+                "name",
+                None,
+            ),
+            (
+                "work_stream",
+                WorkStream.objects.filter(pk__in=through["work_streams"].values("workstream_id")),
+                "title",
+                "order",
+            ),
+            ("topic", Topic.objects.filter(pk__in=through["topics"].values("topic_id")), "name", None),
+        ]
+        return [
+            queryset.order_by()
+            .annotate(
+                facet=Value(f"{model}:labels"),
+                number=F("pk"),
+                value=F("slug"),
+                label=F(label),
+                position=F(position) if position else zero,
+                ids=Value(""),
+            )
+            .values_list(*ProgrammeFilter._COLUMNS)
+            for model, queryset, label, position in records
+        ]
 
     def _load_record_options(self) -> dict[str, list[tuple[str, str]]]:
-        """The options of the record facets: every record that a listed programme uses.
-
-        When the URL narrows nothing, the same query counts every facet (see `facet_counts`).
-        """
-        listed = lambda facet: self.queryset  # noqa: E731
-        branches = self._record_branches(listed, labels=True)
-        plain = not self._narrows_anything()
-        if plain:
-            branches += self._field_branches(listed)
+        """The options of the record facets (every record that a listed programme uses), and the
+        programmes behind every option of every facet."""
+        branches = self._option_branches() + self._label_branches()
         rows = list(branches[0].union(*branches[1:], all=True).order_by())
-        self._slug_of: dict[str, dict[int, str]] = {facet: {} for facet in self.RECORD_FACETS}
+        labels: dict[str, dict[int, tuple]] = {model: {} for _path, model in self.RECORD_PATHS.values()}
+        for facet, pk, slug, label, position, _ids in rows:
+            if facet.endswith(":labels"):
+                labels[facet.removesuffix(":labels")][pk] = (position, label.casefold(), slug, label)
+        # The programme ids of each option, as the comma-separated lists the query returned.
+        self._ids: dict[str, dict[str, list[str]]] = {facet: {} for facet in self.FACETS}
         options: dict[str, list[tuple]] = {facet: [] for facet in self.RECORD_FACETS}
-        for facet, pk, slug, label, position, _n in rows:
-            if facet in self._slug_of:
-                self._slug_of[facet][pk] = slug
-                options[facet].append((position, label.casefold(), slug, label))
-        self._counts = self._tally(rows) if plain else None
-        return {facet: [(slug, label) for *_key, slug, label in sorted(rows)] for facet, rows in options.items()}
+        for facet, number, value, _label, _position, ids in rows:
+            if facet not in self._ids:
+                continue
+            if facet == "duration":
+                value = next((band.slug for band in DURATION_BANDS if band.contains(number)), "")
+            elif facet in options:
+                key = labels[self.RECORD_PATHS[facet][1]][number]
+                value = key[2]
+                options[facet].append(key)
+            self._ids[facet].setdefault(value, []).append(ids)
+        return {facet: [(slug, label) for *_key, slug, label in sorted(keys)] for facet, keys in options.items()}
 
-    def filtered_without(self, facet: str | None) -> QuerySet:
-        """The listed programmes that pass every filter but `facet`'s (and the sort, which selects nothing)."""
+    def _narrowing(self) -> dict:
+        """The filters in the URL that are not facets (a search, say) and select something."""
         self.errors  # noqa: B018 - runs validation so cleaned_data exists
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name not in {facet, "sort"}:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
+        return {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name not in self.FACETS and name != "sort" and value not in (None, "", [], ())
+        }
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
         """For each facet and option: how many programmes match the other facets plus that option.
 
-        Exactly what following the option's link would show. One query, or none when the URL
-        narrows nothing (the option query counted already).
+        Exactly what following the option's link would show.
         """
-        if self._counts is None:
-            # Facets with nothing chosen see the same programmes: one base serves them all.
-            bases = {facet: self.filtered_without(facet) for facet in self.FACETS if self.selected(facet)}
-            everything = self.filtered_without(None)
-            programmes_for = lambda facet: bases.get(facet, everything)  # noqa: E731
-            branches = self._field_branches(programmes_for) + self._record_branches(programmes_for, labels=False)
-            self._counts = self._tally(branches[0].union(*branches[1:], all=True).order_by())
+        if hasattr(self, "_counts"):
+            return self._counts
+        narrowing = self._narrowing()
+        chosen = {facet: self.selected(facet) for facet in self.FACETS if self.selected(facet)}
+        if not narrowing and not chosen:
+            # Nothing to intersect: an option's count is the length of its list of ids.
+            self._counts = {
+                facet: {value: sum(ids.count(",") + 1 for ids in lists) for value, lists in by_value.items()}
+                for facet, by_value in self._ids.items()
+            }
+            self._total = sum(self._counts["availability"].values())
+            return self._counts
+        # Bit i of a mask stands for the i-th listed programme (every programme has exactly one
+        # availability, so those lists hold each listed programme once).
+        listed = [pk for lists in self._ids["availability"].values() for ids in lists for pk in ids.split(",")]
+        position = {pk: index for index, pk in enumerate(listed)}
+
+        def mask(pks) -> int:
+            digits = bytearray(b"0") * len(listed)
+            for pk in pks:
+                if pk in position:  # a programme published since the options were read
+                    digits[position[pk]] = ord("1")
+            return int(digits, 2) if digits else 0
+
+        masks = {
+            facet: {value: mask(pk for ids in lists for pk in ids.split(",")) for value, lists in by_value.items()}
+            for facet, by_value in self._ids.items()
+        }
+        universe = (1 << len(listed)) - 1
+        if narrowing:
+            queryset = self.queryset.order_by()
+            for name, value in narrowing.items():
+                queryset = self.filters[name].filter(queryset, value)
+            universe &= mask(str(pk) for pk in queryset.values_list("pk", flat=True))
+        passes = {
+            facet: functools.reduce(operator.or_, (masks[facet].get(value, 0) for value in values))
+            for facet, values in chosen.items()
+        }
+        self._counts = {}
+        for facet in self.FACETS:
+            others = functools.reduce(operator.and_, (m for f, m in passes.items() if f != facet), universe)
+            self._counts[facet] = {value: (m & others).bit_count() for value, m in masks[facet].items()}
+        self._total = functools.reduce(operator.and_, passes.values(), universe).bit_count()
         return self._counts
 
-    def _tally(self, rows) -> dict[str, dict[str, int]]:
-        """Counts per facet and option value from the rows of the counting query.
-
-        Record facets' rows carry the record's id and durations' the number of days: both become
-        option values here.
-        """
-        counts: dict[str, dict[str, int]] = {facet: {} for facet in self.FACETS}
-        for facet, number, value, _label, _position, n in rows:
-            if facet == "duration":
-                value = next((band.slug for band in DURATION_BANDS if band.contains(number)), "")
-            elif facet in self._slug_of:
-                value = self._slug_of[facet].get(number, "")
-            counts[facet][value] = counts[facet].get(value, 0) + n
-        return counts
-
-    def total(self, counts: dict[str, dict[str, int]]) -> int:
-        """How many programmes the filters select, read from the availability counts (no COUNT query).
-
-        Every programme has exactly one availability, and the availability counts apply every
-        other facet: the chosen availabilities' counts add up to the listing.
-        """
-        by_availability = counts["availability"]
-        chosen = self.selected("availability")
-        return sum(by_availability.get(value, 0) for value in chosen) if chosen else sum(by_availability.values())
+    def total(self) -> int:
+        """How many programmes the filters select, from the same lists of ids (no COUNT query)."""
+        self.facet_counts()
+        return self._total
 
     def facets(self, counts: dict[str, dict[str, int]] | None = None) -> list[dict]:
         """Everything the filter form shows: each facet with its options, counts and ticks."""

@@ -67,7 +67,7 @@ class ProgrammeListView(PageMixin, FilterView):
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         counts = filterset.facet_counts()
-        self.total = filterset.total(counts)
+        self.total = filterset.total()
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         chips = active_filters(self.request, filterset)
