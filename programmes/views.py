@@ -9,6 +9,7 @@ from faculty.models import Person
 from hsmc_site.seo import PageMixin, absolute_url, centre_reference, organisation_data
 from publishing.views import PublishedDetailView
 from research.models import ResearchProject
+from search.query import MAX_QUERY_LENGTH
 from workstreams.models import WorkStream
 
 from .availability import Availability
@@ -93,6 +94,8 @@ class ProgrammeListView(PageMixin, FilterView):
             sort_choices=filterset.form.fields["sort"].choices,
             current_sort=filterset.form.cleaned_data.get("sort") or SORT.TITLE,
             carried_params=carried_params(self.request, filterset),
+            words=self.request.GET.get("q", "")[:MAX_QUERY_LENGTH],
+            words_max_length=MAX_QUERY_LENGTH,
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             page_title=title,
             page_description=description,
@@ -102,15 +105,26 @@ class ProgrammeListView(PageMixin, FilterView):
 
 def carried_params(request, filterset) -> list[tuple[str, str]]:
     """Filter parameters the checkbox form does not show (a search query, say), kept when it is submitted."""
-    shown = {*filterset.FACETS, "sort"}
+    shown = {*filterset.FACETS, "sort", "q"}
     return [
         (name, value) for name in filterset.form.fields if name not in shown for value in request.GET.getlist(name)[:1]
     ]
 
 
 def active_filters(request, filterset) -> list[dict]:
-    """Each ticked option with a link that removes just that one, for the 'You chose' summary."""
+    """The words and each ticked option, with a link that removes just that one, for the 'You chose' summary."""
     chips = []
+    if words := request.GET.get("q", "").strip():
+        query = request.GET.copy()
+        query.pop("q")
+        query.pop("page", None)
+        chips.append(
+            {
+                "facet": "Words",
+                "label": words[:MAX_QUERY_LENGTH],
+                "remove_url": f"?{query.urlencode()}" if query else request.path,
+            }
+        )
     for name in filterset.FACETS:
         labels = dict(filterset.form.fields[name].choices)
         for value in filterset.selected(name):

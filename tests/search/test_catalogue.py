@@ -48,6 +48,27 @@ def test_the_words_are_kept_when_filters_are_applied(client, seed):
     assert tree.xpath('//form[@id="programme-filters"]//input[@name="q"]/@value') == ["leadership"]
 
 
+def test_the_filter_panel_has_a_labelled_words_box_that_keeps_what_was_typed(client, seed):
+    tree = parse(client.get(reverse("programmes:list"), {"q": "nye   <bevan>", "kind": "national_partnership"}))
+    (box,) = tree.xpath('//form[@id="programme-filters"]//input[@name="q"]')
+    assert box.get("type") == "search"
+    assert box.get("value") == "nye   <bevan>"  # as typed, escaped by the template, not cleaned away
+    assert tree.xpath(f'//label[@for="{box.get("id")}"]/text()') == ["Words"]
+    assert not tree.xpath('//form[@id="programme-filters"]//input[@type="hidden"][@name="q"]')
+
+    empty = parse(client.get(reverse("programmes:list")))
+    assert empty.xpath('//form[@id="programme-filters"]//input[@name="q"]/@value') == [""]
+
+
+def test_the_words_show_as_a_chosen_filter_that_can_be_removed(client, seed):
+    tree = parse(
+        client.get(reverse("programmes:list"), {"q": "nye bevan", "kind": "national_partnership", "page": "1"})
+    )
+    chips = {chip.text_content().split(":")[0].split()[-1]: chip.get("href") for chip in tree.xpath(with_class("chip"))}
+    assert chips["Words"] == "?kind=national_partnership"
+    assert "q=nye" in chips["Type"]
+
+
 @pytest.mark.parametrize("query", ["", "a", "!!!", "nye\x00bevan", "x" * 1000, "'; DROP TABLE x; --"])
 def test_odd_words_give_a_catalogue_page(client, seed, query):
     response = client.get(reverse("programmes:list"), {"q": query})
