@@ -6,11 +6,10 @@ Forgiving like the other lists: a value that matches no option is dropped and re
 
 from collections import defaultdict
 
-import django_filters
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from programmes.filters import FacetFilter
+from programmes.filters import FacetedFilterSet, FacetFilter
 from workstreams.models import KeyContact, WorkStream, WorkStreamMember
 
 from .models import Person
@@ -23,7 +22,7 @@ def people_of(work_stream) -> Q:
     )
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(FacetedFilterSet):
     """Filters for `/people/`; expects `Person.objects.published()`."""
 
     role = FacetFilter(label="Role", choices=Person.RoleKind.choices, field_name="role_kind")
@@ -56,30 +55,6 @@ class PersonFilter(django_filters.FilterSet):
             | Q(pk__in=KeyContact.objects.filter(work_stream__slug__in=value).values("person_id"))
         )
 
-    def filtered_without(self, facet: str | None) -> QuerySet:
-        """The people the current filters select, ignoring one facet's own values."""
-        self.errors  # noqa: B018 - runs validation so cleaned_data exists
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name != facet:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
-
-    # --- what the visitor asked for --------------------------------------------------------
-
-    @property
-    def ignored(self) -> list[str]:
-        self.errors  # noqa: B018
-        return [value for field in self.form.fields.values() for value in getattr(field, "ignored", [])]
-
-    def selected(self, facet: str) -> list[str]:
-        self.errors  # noqa: B018
-        return list(self.form.cleaned_data.get(facet) or [])
-
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.selected(facet) for facet in self.FACETS)
-
     # --- options and counts ----------------------------------------------------------------
 
     def facet_counts(self) -> dict[str, dict[str, int]]:
@@ -102,19 +77,3 @@ class PersonFilter(django_filters.FilterSet):
         for facet, value, n in by_role.union(by_work_stream, all=True).order_by():
             counts[facet][value] = n
         return counts
-
-    def facets(self, counts: dict[str, dict[str, int]]) -> list[dict]:
-        """Everything the filter form shows: each facet with its options, counts and ticks."""
-        result = []
-        for name in self.FACETS:
-            chosen = set(self.selected(name))
-            options = []
-            for value, label in self.form.fields[name].choices:
-                count = counts.get(name, {}).get(value, 0)
-                if count or value in chosen:
-                    options.append({"value": value, "label": label, "count": count, "selected": value in chosen})
-            if options:
-                result.append(
-                    {"name": name, "label": self.filters[name].label, "options": options, "selected_count": len(chosen)}
-                )
-        return result

@@ -3,6 +3,9 @@
 `ProgrammeFilter` is the single definition of what a catalogue URL means: the page, the option
 counts and (later) search all run through it. Filters are forgiving: a value that no longer exists
 (an old bookmark, a retired partner) is dropped and reported in `ignored`, never an error page.
+
+`FacetedFilterSet` and `FacetFilter` are the faceted-list machinery the research list and the
+people directory build on too.
 """
 
 import functools
@@ -109,11 +112,70 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class FacetedFilterSet(django_filters.FilterSet):
+    """A filter set whose FACETS are offered as checkboxes, each option with how many rows it would give.
+
+    The base of every faceted list (programmes, research, people). Subclasses declare their facets
+    as `FacetFilter`s, name them in FACETS in the order the form shows them, and give
+    `facet_counts()`: for each facet and option, how many rows the other facets plus that option select.
+    """
+
+    FACETS: tuple[str, ...] = ()
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        raise NotImplementedError
+
+    def filtered_without(self, facet: str | None) -> QuerySet:
+        """The rows the current filters select, ignoring one facet's own values."""
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != facet:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    # --- what the visitor asked for --------------------------------------------------------
+
+    @property
+    def ignored(self) -> list[str]:
+        """Values in the URL that match no option, so the page can say they were ignored."""
+        self.errors  # noqa: B018
+        return [value for field in self.form.fields.values() for value in getattr(field, "ignored", [])]
+
+    def selected(self, facet: str) -> list[str]:
+        self.errors  # noqa: B018
+        return list(self.form.cleaned_data.get(facet) or [])
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.selected(facet) for facet in self.FACETS)
+
+    # --- the form ----------------------------------------------------------------------------
+
+    def facets(self, counts: dict[str, dict[str, int]] | None = None) -> list[dict]:
+        """Everything the filter form shows: each facet with its options, counts and ticks."""
+        counts = self.facet_counts() if counts is None else counts
+        result = []
+        for name in self.FACETS:
+            chosen = set(self.selected(name))
+            options = []
+            for value, label in self.form.fields[name].choices:
+                count = counts.get(name, {}).get(value, 0)
+                # An option that would match nothing is left out, unless the visitor ticked it.
+                if count or value in chosen:
+                    options.append({"value": value, "label": label, "count": count, "selected": value in chosen})
+            if options:
+                result.append(
+                    {"name": name, "label": self.filters[name].label, "options": options, "selected_count": len(chosen)}
+                )
+        return result
+
+
 def _through_ids(through_model, **lookups) -> QuerySet:
     return through_model.objects.filter(**lookups).values("programme_id")
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ProgrammeFilter(FacetedFilterSet):
     """Filters for `/programmes/` over published programmes.
 
     `queryset` is the listing, `Programme.objects.published().for_cards().with_duration_days()`:
@@ -211,22 +273,6 @@ class ProgrammeFilter(django_filters.FilterSet):
                 qs = self.sort_by(qs, "sort", SORT.TITLE)
             self._qs = qs
         return self._qs
-
-    # --- what the visitor asked for --------------------------------------------------------
-
-    @property
-    def ignored(self) -> list[str]:
-        """Values in the URL that match no option, so the page can say they were ignored."""
-        self.errors  # noqa: B018
-        return [value for field in self.form.fields.values() for value in getattr(field, "ignored", [])]
-
-    def selected(self, facet: str) -> list[str]:
-        self.errors  # noqa: B018
-        return list(self.form.cleaned_data.get(facet) or [])
-
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.selected(facet) for facet in self.FACETS)
 
     # --- options and counts ----------------------------------------------------------------
     #
@@ -411,26 +457,3 @@ class ProgrammeFilter(django_filters.FilterSet):
         """How many programmes the filters select, from the same lists of ids (no COUNT query)."""
         self.facet_counts()
         return self._total
-
-    def facets(self, counts: dict[str, dict[str, int]] | None = None) -> list[dict]:
-        """Everything the filter form shows: each facet with its options, counts and ticks."""
-        counts = self.facet_counts() if counts is None else counts
-        result = []
-        for name in self.FACETS:
-            chosen = set(self.selected(name))
-            options = []
-            for value, label in self.form.fields[name].choices:
-                count = counts.get(name, {}).get(value, 0)
-                # An option that would match nothing is left out, unless the visitor ticked it.
-                if count or value in chosen:
-                    options.append({"value": value, "label": label, "count": count, "selected": value in chosen})
-            if options:
-                result.append(
-                    {
-                        "name": name,
-                        "label": self.filters[name].label,
-                        "options": options,
-                        "selected_count": len(chosen),
-                    }
-                )
-        return result

@@ -1,17 +1,16 @@
 """The research list's filters, and the number of projects behind each option.
 
-`ResearchProjectFilter` is the single definition of what a `/research/` URL means. It uses the
-programme catalogue's forgiving `FacetFilter`: a value that matches no option (an old bookmark,
+`ResearchProjectFilter` is the single definition of what a `/research/` URL means. It builds on the
+programme catalogue's forgiving `FacetedFilterSet`: a value that matches no option (an old bookmark,
 a topic that was renamed) is dropped and reported in `ignored`, never an error page.
 """
 
 from collections import defaultdict
 
-import django_filters
 from django.db.models import Count, F, IntegerField, QuerySet, Value
 
 from organisations.models import Organisation
-from programmes.filters import FacetFilter
+from programmes.filters import FacetedFilterSet, FacetFilter
 from topics.models import Topic
 from workstreams.models import WorkStream
 
@@ -22,7 +21,7 @@ def _project_ids(through_model, **lookups) -> QuerySet:
     return through_model.objects.filter(**lookups).values("project_id")
 
 
-class ResearchProjectFilter(django_filters.FilterSet):
+class ResearchProjectFilter(FacetedFilterSet):
     """Filters for `/research/`; expects `ResearchProject.objects.published().with_status()`."""
 
     status = FacetFilter(label="Status", choices=ProjectStatus.choices, field_name="project_status")
@@ -58,31 +57,6 @@ class ResearchProjectFilter(django_filters.FilterSet):
         return queryset.filter(
             pk__in=_project_ids(ProjectOrganisation, role=ProjectOrganisation.Role.FUNDER, organisation__slug__in=value)
         )
-
-    def filtered_without(self, facet: str | None) -> QuerySet:
-        """The projects the current filters select, ignoring one facet's own values."""
-        self.errors  # noqa: B018 - runs validation so cleaned_data exists
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name != facet:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
-
-    # --- what the visitor asked for --------------------------------------------------------
-
-    @property
-    def ignored(self) -> list[str]:
-        """Values in the URL that match no option, so the page can say they were ignored."""
-        self.errors  # noqa: B018
-        return [value for field in self.form.fields.values() for value in getattr(field, "ignored", [])]
-
-    def selected(self, facet: str) -> list[str]:
-        self.errors  # noqa: B018
-        return list(self.form.cleaned_data.get(facet) or [])
-
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.selected(facet) for facet in self.FACETS)
 
     # --- options and counts ----------------------------------------------------------------
 
@@ -170,23 +144,6 @@ class ResearchProjectFilter(django_filters.FilterSet):
         for facet, value, n in branches[0].union(*branches[1:], all=True).order_by():
             counts[facet][value] = n
         return counts
-
-    def facets(self, counts: dict[str, dict[str, int]]) -> list[dict]:
-        """Everything the filter form shows: each facet with its options, counts and ticks."""
-        result = []
-        for name in self.FACETS:
-            chosen = set(self.selected(name))
-            options = []
-            for value, label in self.form.fields[name].choices:
-                count = counts.get(name, {}).get(value, 0)
-                # An option that would match nothing is left out, unless the visitor ticked it.
-                if count or value in chosen:
-                    options.append({"value": value, "label": label, "count": count, "selected": value in chosen})
-            if options:
-                result.append(
-                    {"name": name, "label": self.filters[name].label, "options": options, "selected_count": len(chosen)}
-                )
-        return result
 
     def total(self, counts: dict[str, dict[str, int]]) -> int:
         """The number of projects the filters select, read from the status counts (no extra query)."""
