@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 from django_filters.views import FilterView
 
-from hsmc_site.seo import PageMixin, absolute_url, centre_reference, organisation_data
+from hsmc_site.seo import PageMixin, absolute_url, centre_reference, item_list, organisation_data
 from programmes.models import Programme
 from publishing.views import PublishedDetailView
 from research.models import Investigator, ResearchProject
@@ -211,20 +211,7 @@ class PersonListView(PageMixin, FilterView):
         return [("People", reverse("faculty:list"))]
 
     def get_structured_data(self):
-        return {
-            "@type": "ItemList",
-            "name": "People",
-            "numberOfItems": self.total,
-            "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": self.page.start_index() + index,
-                    "url": absolute_url(person.get_absolute_url()),
-                    "name": person.full_name,
-                }
-                for index, person in enumerate(self.page.object_list)
-            ],
-        }
+        return item_list("People", self.page, total=self.total, label=lambda person: person.full_name)
 
 
 class PersonDetailView(PageMixin, PublishedDetailView):

@@ -6,7 +6,7 @@ JSON-LD block (the page's objects plus a BreadcrumbList) from the context variab
 and `structured_data`, so templates only fill the title and description blocks.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.urls import reverse
@@ -64,6 +64,24 @@ def breadcrumb_list(crumbs: Sequence[Crumb]) -> dict:
         "itemListElement": [
             {"@type": "ListItem", "position": position, "name": label, "item": absolute_url(url)}
             for position, (label, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def item_list(name: str, page, *, total: int, label: Callable[[object], str]) -> dict:
+    """A schema.org ItemList of one page of a list view: each record's address and `label(record)`."""
+    return {
+        "@type": "ItemList",
+        "name": name,
+        "numberOfItems": total,
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": page.start_index() + index,
+                "url": absolute_url(record.get_absolute_url()),
+                "name": label(record),
+            }
+            for index, record in enumerate(page.object_list)
         ],
     }
 

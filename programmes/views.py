@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_filters.views import FilterView
 
 from faculty.models import Person
-from hsmc_site.seo import PageMixin, absolute_url, centre_reference, organisation_data
+from hsmc_site.seo import PageMixin, absolute_url, centre_reference, item_list, organisation_data
 from publishing.views import PublishedDetailView
 from research.models import ResearchProject
 from search.query import MAX_QUERY_LENGTH
@@ -50,20 +50,9 @@ class ProgrammeListView(PageMixin, FilterView):
         return [("Programmes", reverse("programmes:list"))]
 
     def get_structured_data(self):
-        return {
-            "@type": "ItemList",
-            "name": "Programmes",
-            "numberOfItems": self.page.paginator.count,
-            "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": self.page.start_index() + index,
-                    "url": absolute_url(programme.get_absolute_url()),
-                    "name": programme.title,
-                }
-                for index, programme in enumerate(self.page.object_list)
-            ],
-        }
+        return item_list(
+            "Programmes", self.page, total=self.page.paginator.count, label=lambda programme: programme.title
+        )
 
     def get_context_data(self, **kwargs):
         filterset = self.filterset

@@ -7,7 +7,7 @@ from django_filters.views import FilterView
 
 from faculty.models import Person
 from faculty.views import person_reference
-from hsmc_site.seo import PageMixin, absolute_url, centre_reference, organisation_data
+from hsmc_site.seo import PageMixin, absolute_url, centre_reference, item_list, organisation_data
 from programmes.models import Programme
 from publishing.views import PublishedDetailView
 from workstreams.models import WorkStream
@@ -133,20 +133,7 @@ class ResearchProjectListView(PageMixin, FilterView):
         return [("Research", reverse("research:list"))]
 
     def get_structured_data(self):
-        return {
-            "@type": "ItemList",
-            "name": "Research projects",
-            "numberOfItems": self.total,
-            "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": self.page.start_index() + index,
-                    "url": absolute_url(project.get_absolute_url()),
-                    "name": project.title,
-                }
-                for index, project in enumerate(self.page.object_list)
-            ],
-        }
+        return item_list("Research projects", self.page, total=self.total, label=lambda project: project.title)
 
 
 class ResearchProjectDetailView(PageMixin, PublishedDetailView):
