@@ -5,13 +5,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch
 from django.db.models.functions import Lower, Substr, Upper
-from django.http import Http404
 from django.urls import reverse
-from django_filters.views import FilterView
 
 from hsmc_site.seo import PageMixin, absolute_url, centre_reference, item_list, organisation_data
 from programmes.models import Programme
-from publishing.views import PublishedDetailView
+from publishing.views import FacetedListView, PublishedDetailView
 from research.models import Investigator, ResearchProject
 from workstreams.models import KeyContact, WorkStream, WorkStreamMember
 
@@ -71,14 +69,6 @@ def person_data(person: Person) -> dict:
     }
 
 
-def page_number(raw: str | None) -> int:
-    """A page number from the query string: a whole number of at least 1, or a 404."""
-    raw = raw or "1"
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
-        raise Http404("That page number does not exist.")
-    return int(raw)
-
-
 def family_initial() -> Upper:
     """The first character of the family name, upper-cased: what the directory sorts and groups by."""
     return Upper(Substr("family_name", 1, 1))
@@ -101,7 +91,7 @@ class LetterGroup:
     people: list = field(default_factory=list)
 
 
-class PersonListView(PageMixin, FilterView):
+class PersonListView(PageMixin, FacetedListView):
     """The directory: A to Z by family name, grouped by initial, with a jump list that works across pages."""
 
     model = Person
@@ -112,11 +102,6 @@ class PersonListView(PageMixin, FilterView):
     def get_queryset(self):
         return Person.objects.published()
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["data"] = self.request.GET  # always bound, so counts read cleaned data
-        return kwargs
-
     def directory(self, queryset):
         # Ordered by the initial first, so each letter's people sit together on the same or adjacent pages
         # and the letter counts (ordered by the same expression, in the same collation) line up with them.
@@ -124,13 +109,8 @@ class PersonListView(PageMixin, FilterView):
             "initial", Lower("family_name"), Lower("given_name"), "pk"
         )
 
-    def paginate_queryset(self, queryset, page_size):
-        """Past the last page shows the last page; anything that is not a page number is a 404."""
-        paginator = self.get_paginator(queryset, page_size)
-        paginator.count = self.total  # already known from the letter counts: saves a COUNT query
-        page = paginator.page(min(page_number(self.request.GET.get(self.page_kwarg)), paginator.num_pages))
-        self.page = page
-        return paginator, page, page.object_list, page.has_other_pages()
+    def count_total(self) -> int:
+        return sum(count for _initial, count in self.letter_counts)
 
     def first_pages(self) -> dict[str, int]:
         """The page on which each letter's first person appears, from the letter counts."""
@@ -187,7 +167,6 @@ class PersonListView(PageMixin, FilterView):
             .annotate(n=Count("pk"))
             .order_by("initial")
         )
-        self.total = sum(count for _initial, count in self.letter_counts)
         self.object_list = self.directory(filtered).select_related("affiliation")
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)

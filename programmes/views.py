@@ -1,13 +1,11 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django_filters.views import FilterView
 
 from faculty.models import Person
 from hsmc_site.seo import PageMixin, absolute_url, centre_reference, item_list, organisation_data
-from publishing.views import PublishedDetailView
+from publishing.views import FacetedListView, PublishedDetailView
 from research.models import ResearchProject
 from search.query import MAX_QUERY_LENGTH
 from workstreams.models import WorkStream
@@ -17,34 +15,19 @@ from .filters import SORT, ProgrammeFilter
 from .models import Intake, Programme, ProgrammeLead, ProgrammePartner
 
 
-class ProgrammeListView(PageMixin, FilterView):
+class ProgrammeListView(PageMixin, FacetedListView):
     """The catalogue: filters, option counts, sorting and pages, all in the URL so it can be shared."""
 
     model = Programme
     filterset_class = ProgrammeFilter
     template_name = "programmes/programme_list.html"
     paginate_by = 20
-    # Unknown values are dropped by the filters themselves; the rest still apply.
-    strict = False
 
     def get_queryset(self):
         return Programme.objects.published().for_cards().with_duration_days()
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["data"] = self.request.GET  # always bound, so the default sort applies
-        return kwargs
-
-    def paginate_queryset(self, queryset, page_size):
-        """Page numbers that are not whole numbers of at least 1 are 404s; past the end shows the last page."""
-        paginator = self.get_paginator(queryset, page_size)
-        paginator.count = self.total  # already known from the availability counts: saves a COUNT query
-        raw = self.request.GET.get(self.page_kwarg) or "1"
-        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:
-            raise Http404("That page number does not exist.")
-        page = paginator.page(min(int(raw), paginator.num_pages))
-        self.page = page
-        return paginator, page, page.object_list, page.has_other_pages()
+    def count_total(self) -> int:
+        return self.filterset.total()  # from the availability counts
 
     def get_crumbs(self):
         return [("Programmes", reverse("programmes:list"))]
@@ -57,7 +40,6 @@ class ProgrammeListView(PageMixin, FilterView):
     def get_context_data(self, **kwargs):
         filterset = self.filterset
         counts = filterset.facet_counts()
-        self.total = filterset.total()
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         chips = active_filters(self.request, filterset)

@@ -1,7 +1,43 @@
-"""View mixins shared by every public detail page."""
+"""View classes shared by the public pages: published detail pages and faceted lists."""
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+
+def page_number(raw: str | None) -> int:
+    """A page number from the query string: a whole number of at least 1, or a 404."""
+    raw = raw or "1"
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+        raise Http404("That page number does not exist.")
+    return int(raw)
+
+
+class FacetedListView(FilterView):
+    """A list narrowed by a `FacetedFilterSet` (programmes.filters), with the total its counts already know.
+
+    The filters are always bound, so defaults apply and counts read cleaned data; unknown values are
+    dropped by the filters themselves and the rest still apply. A page past the end shows the last page;
+    anything that is not a page number is a 404.
+    """
+
+    strict = False
+
+    def count_total(self) -> int:
+        """How many records the filters select, from counts the view has made anyway: no COUNT query."""
+        raise NotImplementedError
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET
+        return kwargs
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        paginator.count = self.total = self.count_total()
+        page = paginator.page(min(page_number(self.request.GET.get(self.page_kwarg)), paginator.num_pages))
+        self.page = page
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class PublishedDetailView(DetailView):

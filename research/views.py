@@ -1,15 +1,14 @@
 """Research: a filterable list of projects, and a page for each project."""
 
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
-from django.http import Http404
 from django.urls import reverse
-from django_filters.views import FilterView
+from django.utils.functional import cached_property
 
 from faculty.models import Person
 from faculty.views import person_reference
 from hsmc_site.seo import PageMixin, absolute_url, centre_reference, item_list, organisation_data
 from programmes.models import Programme
-from publishing.views import PublishedDetailView
+from publishing.views import FacetedListView, PublishedDetailView
 from workstreams.models import WorkStream
 
 from .filters import ResearchProjectFilter
@@ -24,14 +23,6 @@ OUTPUT_TYPES = {
     ResearchOutput.Kind.PRESENTATION: "PresentationDigitalDocument",
     ResearchOutput.Kind.DATASET: "Dataset",
 }
-
-
-def page_number(raw: str | None) -> int:
-    """A page number from the query string: a whole number of at least 1, or a 404."""
-    raw = raw or "1"
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
-        raise Http404("That page number does not exist.")
-    return int(raw)
 
 
 def project_data(project: ResearchProject) -> dict:
@@ -82,15 +73,13 @@ def project_data(project: ResearchProject) -> dict:
     return data
 
 
-class ResearchProjectListView(PageMixin, FilterView):
+class ResearchProjectListView(PageMixin, FacetedListView):
     """Research projects, filtered by status, work stream, topic and funder, with a count on every option."""
 
     model = ResearchProject
     filterset_class = ResearchProjectFilter
     template_name = "research/researchproject_list.html"
     paginate_by = 20
-    # Unknown values are dropped by the filters themselves; the rest still apply.
-    strict = False
 
     def get_queryset(self):
         current_first = Case(
@@ -102,22 +91,15 @@ class ResearchProjectListView(PageMixin, FilterView):
             .order_by(current_first, F("start_date").desc(nulls_last=True), "title", "pk")
         )
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["data"] = self.request.GET  # always bound, so counts and totals read cleaned data
-        return kwargs
+    @cached_property
+    def counts(self) -> dict[str, dict[str, int]]:
+        return self.filterset.facet_counts()
 
-    def paginate_queryset(self, queryset, page_size):
-        """Past the last page shows the last page; anything that is not a page number is a 404."""
-        paginator = self.get_paginator(queryset, page_size)
-        paginator.count = self.total  # already known from the status counts: saves a COUNT query
-        page = paginator.page(min(page_number(self.request.GET.get(self.page_kwarg)), paginator.num_pages))
-        self.page = page
-        return paginator, page, page.object_list, page.has_other_pages()
+    def count_total(self) -> int:
+        return self.filterset.total(self.counts)  # from the status counts
 
     def get_context_data(self, **kwargs):
-        counts = self.filterset.facet_counts()
-        self.total = self.filterset.total(counts)
+        counts = self.counts
         context = super().get_context_data(**kwargs)
         context.update(
             projects=context["object_list"],
