@@ -260,6 +260,15 @@ class Programme(Publishable):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A save writes every column, the derived ones too, from this instance, which may be older than
+        # its intakes' last change: recompute them.
+        refresh_availability_of(programme_ids={self.pk})
+        self.availability, self.availability_rank, self.next_start_date, self.next_deadline, self.availability_on = (
+            Programme.objects.filter(pk=self.pk).values_list(*DERIVED_AVAILABILITY)[0]
+        )
+
     def get_absolute_url(self) -> str:
         return reverse("programmes:detail", kwargs={"slug": self.slug})
 

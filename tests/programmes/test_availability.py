@@ -259,3 +259,24 @@ def test_the_daily_check_writes_nothing_when_nothing_is_stale(monkeypatch, djang
     monkeypatch.setattr(programmes_models, "_availability_current_on", None)
     with django_assert_num_queries(2):  # is anything stale? (intakes, programmes)
         Programme.objects.with_availability()
+
+
+def test_saving_an_older_copy_of_a_programme_keeps_its_availability_true():
+    today = timezone.localdate()
+    programme = ProgrammeFactory()
+    IntakeFactory(programme=programme, application_deadline=today + 10 * DAY, start_date=today + 30 * DAY)
+    programme.title = "Renamed by an editor who opened the page before the intake was added"
+    programme.save()  # this instance still holds "dates to be confirmed"
+    assert programme.availability == Availability.OPEN
+    assert Programme.objects.get(pk=programme.pk).availability == Availability.OPEN
+
+
+def test_reverting_a_programme_to_an_earlier_version_keeps_todays_availability():
+    today = timezone.localdate()
+    programme = ProgrammeFactory(title="First title")
+    programme.title = "Second title"
+    programme.save()
+    IntakeFactory(programme=programme, application_deadline=today + 10 * DAY, start_date=today + 30 * DAY)
+    programme.history.earliest("history_date").instance.save()  # what the history admin's revert does
+    reverted = Programme.objects.get(pk=programme.pk)
+    assert (reverted.title, reverted.availability) == ("First title", Availability.OPEN)
