@@ -40,8 +40,8 @@ def words(text: str) -> list[str]:
 
 
 def typed_words(text: str) -> list[str]:
-    """The words as typed (case and accents kept), for matching titles letter by letter."""
-    return _WORD.findall(text)
+    """The words as typed (case and accents kept), for matching titles letter by letter; as many as `parse` keeps."""
+    return _WORD.findall(text)[:MAX_TERMS]
 
 
 def clean(raw: str) -> str:

@@ -127,7 +127,9 @@ class PostgresBackend(SearchBackend):
         found = SearchDocument.objects.only(*PAGE_FIELDS).in_bulk([row[2] for row in hits]) if hits else {}
         page = []
         for _, _, pk, rank, _ in hits:
-            document = found[pk]
+            document = found.get(pk)
+            if document is None:  # removed from the index between the two statements (a reindex, an unpublish)
+                continue
             document.rank = rank
             page.append(document)
         return counts, page

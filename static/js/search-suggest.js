@@ -143,8 +143,10 @@
             render(Array.isArray(data.suggestions) ? data.suggestions.slice(0, 8) : []);
           }
         })
-        .catch(function () {
-          // Aborted or failed: the plain search still works, so say nothing.
+        .catch(function (error) {
+          // Aborted by a newer keystroke: its own answer is on the way, so leave the list as it is.
+          if (error && error.name === "AbortError") return;
+          // Failed: the plain search still works, so say nothing.
           render([]);
         });
     }

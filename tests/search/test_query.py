@@ -1,7 +1,7 @@
 """Reading what visitors type, and marking what matched."""
 
 from search.highlight import snippet
-from search.query import MAX_QUERY_LENGTH, light_stem, parse
+from search.query import MAX_QUERY_LENGTH, MAX_TERMS, light_stem, parse, typed_words
 
 
 def test_queries_are_tidied_into_lower_case_words_without_accents():
@@ -55,3 +55,7 @@ def test_snippet_centres_on_the_matches_in_long_text():
 
 def test_snippet_falls_back_to_the_start_of_the_first_text():
     assert snippet(["", "A programme for doctors."], ["leadrship"]) == "A programme for doctors."
+
+
+def test_typed_words_are_capped_like_the_parsed_terms():
+    assert typed_words(" ".join(f"w{n}" for n in range(200))) == [f"w{n}" for n in range(MAX_TERMS)]
