@@ -94,30 +94,6 @@ class EnquiryAdmin(admin.ModelAdmin):
         "retry_notification",
         "export_csv",
     )
-    readonly_fields = (
-        "reference",
-        "created_at",
-        "kind",
-        "name",
-        "email_link",
-        "organisation",
-        "role",
-        "phone",
-        "work_stream",
-        "programme",
-        "cohort_size",
-        "timing",
-        "message",
-        "consent",
-        "routed_via",
-        "routed_to",
-        "notification_status",
-        "notification_attempts",
-        "notification_error",
-        "notified_at",
-        "closed_at",
-        "updated_at",
-    )
     fieldsets = (
         (
             "Handling",
@@ -165,6 +141,8 @@ class EnquiryAdmin(admin.ModelAdmin):
         ),
         ("Record", {"fields": ("closed_at", "updated_at"), "classes": ("collapse",)}),
     )
+    # What the visitor sent and what the site recorded is never edited: everything but "Handling".
+    readonly_fields = tuple(field for _name, options in fieldsets[1:] for field in options["fields"])
 
     def has_add_permission(self, request):
         return False  # enquiries come from the public form only

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from hsmc_site.seo import absolute_url
+
 from .models import Enquiry
 from .routing import route_enquiry
 
@@ -59,10 +61,6 @@ def submit_enquiry(*, data: Mapping[str, Any]) -> Enquiry:
     return enquiry
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def routing_description(enquiry: Enquiry) -> str:
     """Who was told about the enquiry, in words: "the leads of Aspiring Healthcare Leaders"."""
     if enquiry.routed_via == Enquiry.Route.PROGRAMME_LEADS and enquiry.programme:
@@ -78,7 +76,7 @@ def build_notification(*, enquiry: Enquiry) -> EmailMultiAlternatives:
     context = {
         "enquiry": enquiry,
         "routing_description": routing_description(enquiry),
-        "admin_url": _absolute(reverse("admin:contacts_enquiry_change", args=[enquiry.pk])),
+        "admin_url": absolute_url(enquiry.get_absolute_url()),
         "SITE_NAME": settings.SITE_NAME,
     }
     subject = header_safe(
@@ -139,7 +137,7 @@ def send_acknowledgement(*, enquiry: Enquiry) -> bool:
         "SITE_NAME": settings.SITE_NAME,
         "CENTRE_EMAIL": settings.CENTRE_EMAIL,
         "CENTRE_PHONE": settings.CENTRE_PHONE,
-        "privacy_url": _absolute(reverse("contacts:privacy")),
+        "privacy_url": absolute_url(reverse("contacts:privacy")),
     }
     message = EmailMultiAlternatives(
         subject=header_safe(f"We have received your enquiry ({enquiry.reference})"),

@@ -6,6 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from lxml import html
 
 from contacts.models import Enquiry
 from hsmc_site.roles import ENQUIRY_HANDLERS
@@ -45,6 +46,11 @@ def test_enquiry_handler_sees_the_inbox_with_status_kind_work_stream_and_age(
     assert "Commission a programme" in content
     assert "<strong>Notification failed</strong>" in content
     assert "column-age" in content
+    ages = [
+        " ".join(cell.text_content().split())
+        for cell in html.fromstring(content).xpath("//td[contains(@class, 'field-age')]")
+    ]
+    assert ages and all(age.endswith(("minute", "minutes")) for age in ages), ages
 
 
 def test_inbox_costs_the_same_queries_for_more_enquiries(handler_client, leadership, django_assert_max_num_queries):

@@ -83,9 +83,13 @@ def test_commissioner_reaches_both_key_contacts_and_a_handler_sees_the_routed_en
     assert "Sam Commissioner" in row and "Birmingham and Solihull ICB" in row
     assert "Commission a programme" in row and "Leadership and management" in row
     assert "Work stream key contacts" in row
-    detail = handler.get(reverse("admin:contacts_enquiry_change", args=[enquiry.pk])).content.decode()
+    detail_page = handler.get(reverse("admin:contacts_enquiry_change", args=[enquiry.pk]))
+    detail = detail_page.content.decode()
     assert "b.weir@example.ac.uk" in detail and "a.neath@example.ac.uk" in detail
-    assert "50" in detail
+    cohort = html.fromstring(detail_page.content).xpath(
+        "//div[contains(@class, 'field-cohort_size')]//div[contains(@class, 'readonly')]"
+    )
+    assert [" ".join(node.text_content().split()) for node in cohort] == ["50"]
 
     # 7. A content editor cannot.
     editor = Client()
