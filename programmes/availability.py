@@ -37,7 +37,7 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def intake_rules(on: datetime.date, prefix: str = "") -> list[tuple[Q, Availability]]:
+def intake_rules(on: datetime.date) -> list[tuple[Q, Availability]]:
     """The availability of an intake on a date: the first rule that matches wins.
 
     - cancelled or full: closed;
@@ -50,37 +50,33 @@ def intake_rules(on: datetime.date, prefix: str = "") -> list[tuple[Q, Availabil
       end date: running;
     - anything else (finished, or started on an earlier day with no end date given): closed.
     """
-
-    def q(**lookups) -> Q:
-        return Q(**{prefix + name: value for name, value in lookups.items()})
-
     return [
-        (q(status__in=["full", "cancelled"]), Availability.CLOSED),
-        (q(dates_to_be_confirmed=True) | q(start_date__isnull=True), Availability.DATES_TBC),
-        (q(applications_open__gt=on), Availability.OPENING_SOON),
-        (q(application_deadline__gte=on) | q(application_deadline__isnull=True, start_date__gt=on), Availability.OPEN),
-        (q(start_date__gt=on), Availability.STARTING_SOON),
-        (q(start_date__lte=on, end_date__gte=on) | q(start_date=on, end_date__isnull=True), Availability.RUNNING),
+        (Q(status__in=["full", "cancelled"]), Availability.CLOSED),
+        (Q(dates_to_be_confirmed=True) | Q(start_date__isnull=True), Availability.DATES_TBC),
+        (Q(applications_open__gt=on), Availability.OPENING_SOON),
+        (Q(application_deadline__gte=on) | Q(application_deadline__isnull=True, start_date__gt=on), Availability.OPEN),
+        (Q(start_date__gt=on), Availability.STARTING_SOON),
+        (Q(start_date__lte=on, end_date__gte=on) | Q(start_date=on, end_date__isnull=True), Availability.RUNNING),
     ]
 
 
-def intake_rank(on: datetime.date, prefix: str = "") -> Case:
+def intake_rank(on: datetime.date) -> Case:
     """Rank of an intake's availability on a date (see `intake_rules`), as a database expression."""
     return Case(
-        *[When(condition, then=Value(RANKS[state])) for condition, state in intake_rules(on, prefix)],
+        *[When(condition, then=Value(RANKS[state])) for condition, state in intake_rules(on)],
         default=Value(RANKS[Availability.CLOSED]),
         output_field=IntegerField(),
     )
 
 
-def intake_state(on: datetime.date, prefix: str = "") -> Case:
+def intake_state(on: datetime.date) -> Case:
     """Availability of an intake on a date (see `intake_rules`), as a database expression.
 
     The same rules as `intake_rank`, returning the value directly: mapping a rank back to a state
     would repeat the whole rank expression once per state in the SQL.
     """
     return Case(
-        *[When(condition, then=Value(state.value)) for condition, state in intake_rules(on, prefix)],
+        *[When(condition, then=Value(state.value)) for condition, state in intake_rules(on)],
         default=Value(Availability.CLOSED.value),
         output_field=models.CharField(),
     )
