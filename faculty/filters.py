@@ -57,7 +57,7 @@ class PersonFilter(FacetedFilterSet):
 
     # --- options and counts ----------------------------------------------------------------
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
+    def count_facets(self) -> dict[str, dict[str, int]]:
         """For each facet and option: how many people match the other facets plus that option, in one query."""
         in_stream = self.filtered_without("work_stream").filter(people_of(OuterRef(OuterRef("pk"))))
         people_count = Subquery(in_stream.annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1])

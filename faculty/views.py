@@ -172,14 +172,13 @@ class PersonListView(PageMixin, FacetedListView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        counts = self.filterset.facet_counts()
         context = super().get_context_data(**kwargs)
         context.update(
             people=context["object_list"],
             page_range=self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1),
             groups=self.groups(context["object_list"]),
             jump_list=self.jump_list(),
-            facets=self.filterset.facets(counts),
+            facets=self.filterset.facets(),
             ignored=self.filterset.ignored,
             is_filtered=self.filterset.is_filtered,
             total=self.total,

@@ -117,12 +117,22 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     The base of every faceted list (programmes, research, people). Subclasses declare their facets
     as `FacetFilter`s, name them in FACETS in the order the form shows them, and give
-    `facet_counts()`: for each facet and option, how many rows the other facets plus that option select.
+    `count_facets()`: for each facet and option, how many rows the other facets plus that option select.
     """
 
     FACETS: tuple[str, ...] = ()
 
+    def count_facets(self) -> dict[str, dict[str, int]]:
+        raise NotImplementedError
+
     def facet_counts(self) -> dict[str, dict[str, int]]:
+        """`count_facets()`, counted once per request however many parts of the page read them."""
+        if not hasattr(self, "_facet_counts"):
+            self._facet_counts = self.count_facets()
+        return self._facet_counts
+
+    def total(self) -> int:
+        """How many rows the filters select, read from the counts (no COUNT query)."""
         raise NotImplementedError
 
     def filtered_without(self, facet: str | None) -> QuerySet:
@@ -152,9 +162,9 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     # --- the form ----------------------------------------------------------------------------
 
-    def facets(self, counts: dict[str, dict[str, int]] | None = None) -> list[dict]:
+    def facets(self) -> list[dict]:
         """Everything the filter form shows: each facet with its options, counts and ticks."""
-        counts = self.facet_counts() if counts is None else counts
+        counts = self.facet_counts()
         result = []
         for name in self.FACETS:
             chosen = set(self.selected(name))
@@ -403,23 +413,21 @@ class ProgrammeFilter(FacetedFilterSet):
             if name not in self.FACETS and name != "sort" and value not in (None, "", [], ())
         }
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
+    def count_facets(self) -> dict[str, dict[str, int]]:
         """For each facet and option: how many programmes match the other facets plus that option.
 
         Exactly what following the option's link would show.
         """
-        if hasattr(self, "_counts"):
-            return self._counts
         narrowing = self._narrowing()
         chosen = {facet: self.selected(facet) for facet in self.FACETS if self.selected(facet)}
         if not narrowing and not chosen:
             # Nothing to intersect: an option's count is the length of its list of ids.
-            self._counts = {
+            counts = {
                 facet: {value: sum(ids.count(",") + 1 for ids in lists) for value, lists in by_value.items()}
                 for facet, by_value in self._ids.items()
             }
-            self._total = sum(self._counts["availability"].values())
-            return self._counts
+            self._total = sum(counts["availability"].values())
+            return counts
         # Bit i of a mask stands for the i-th listed programme (every programme has exactly one
         # availability, so those lists hold each listed programme once).
         listed = [pk for lists in self._ids["availability"].values() for ids in lists for pk in ids.split(",")]
@@ -446,14 +454,14 @@ class ProgrammeFilter(FacetedFilterSet):
             facet: functools.reduce(operator.or_, (masks[facet].get(value, 0) for value in values))
             for facet, values in chosen.items()
         }
-        self._counts = {}
+        counts = {}
         for facet in self.FACETS:
             others = functools.reduce(operator.and_, (m for f, m in passes.items() if f != facet), universe)
-            self._counts[facet] = {value: (m & others).bit_count() for value, m in masks[facet].items()}
+            counts[facet] = {value: (m & others).bit_count() for value, m in masks[facet].items()}
         self._total = functools.reduce(operator.and_, passes.values(), universe).bit_count()
-        return self._counts
+        return counts
 
     def total(self) -> int:
         """How many programmes the filters select, from the same lists of ids (no COUNT query)."""
-        self.facet_counts()
+        self.facet_counts()  # sets _total
         return self._total

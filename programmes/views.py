@@ -26,9 +26,6 @@ class ProgrammeListView(PageMixin, FacetedListView):
     def get_queryset(self):
         return Programme.objects.published().for_cards().with_duration_days()
 
-    def count_total(self) -> int:
-        return self.filterset.total()  # from the availability counts
-
     def get_crumbs(self):
         return [("Programmes", reverse("programmes:list"))]
 
@@ -39,7 +36,6 @@ class ProgrammeListView(PageMixin, FacetedListView):
 
     def get_context_data(self, **kwargs):
         filterset = self.filterset
-        counts = filterset.facet_counts()
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         chips = active_filters(self.request, filterset)
@@ -59,7 +55,7 @@ class ProgrammeListView(PageMixin, FacetedListView):
         )
         context.update(
             programmes=context["object_list"],
-            facets=filterset.facets(counts),
+            facets=filterset.facets(),
             active_filters=chips,
             ignored_values=filterset.ignored,
             sort_choices=filterset.form.fields["sort"].choices,
@@ -128,7 +124,6 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
             super()
             .get_queryset()
             .with_availability()
-            .with_duration_days()
             .prefetch_related(
                 Prefetch("intakes", queryset=Intake.objects.with_availability()),
                 Prefetch("partnerships", queryset=ProgrammePartner.objects.select_related("organisation")),

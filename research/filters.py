@@ -100,7 +100,7 @@ class ResearchProjectFilter(FacetedFilterSet):
                 options[facet].append((slug, label))
         return options
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
+    def count_facets(self) -> dict[str, dict[str, int]]:
         """For each facet and option: how many projects match the other facets plus that option.
 
         One query: a UNION of one GROUP BY per facet over `filtered_without(facet)`, so each number
@@ -145,8 +145,8 @@ class ResearchProjectFilter(FacetedFilterSet):
             counts[facet][value] = n
         return counts
 
-    def total(self, counts: dict[str, dict[str, int]]) -> int:
+    def total(self) -> int:
         """The number of projects the filters select, read from the status counts (no extra query)."""
-        by_status = counts.get("status", {})
+        by_status = self.facet_counts().get("status", {})
         chosen = self.selected("status") or [value for value, _label in ProjectStatus.choices]
         return sum(by_status.get(value, 0) for value in chosen)

@@ -2,7 +2,6 @@
 
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.urls import reverse
-from django.utils.functional import cached_property
 
 from faculty.models import Person
 from faculty.views import person_reference
@@ -91,20 +90,12 @@ class ResearchProjectListView(PageMixin, FacetedListView):
             .order_by(current_first, F("start_date").desc(nulls_last=True), "title", "pk")
         )
 
-    @cached_property
-    def counts(self) -> dict[str, dict[str, int]]:
-        return self.filterset.facet_counts()
-
-    def count_total(self) -> int:
-        return self.filterset.total(self.counts)  # from the status counts
-
     def get_context_data(self, **kwargs):
-        counts = self.counts
         context = super().get_context_data(**kwargs)
         context.update(
             projects=context["object_list"],
             page_range=self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1),
-            facets=self.filterset.facets(counts),
+            facets=self.filterset.facets(),
             ignored=self.filterset.ignored,
             is_filtered=self.filterset.is_filtered,
             total=self.total,
