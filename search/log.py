@@ -5,8 +5,9 @@ rendered or served from the cache (`hsmc_site.caching.call_when_served`), so a s
 cache is counted like any other, with the result count shown on that page. Entries wait in a buffer in the
 shared cache (a Redis list, the same for every process and host) and are written to `LoggedSearch` in
 batches: when BATCH_SIZE are waiting, when staff open the search log in the admin, and whenever
-`manage.py flush_search_log` runs (from cron, every few minutes). Without Redis the buffer is the
-process's own local-memory cache (development and tests).
+`manage.py flush_search_log` runs (from cron, every few minutes). With the page cache on but no Redis
+(development and tests) the buffer is the process's own local-memory cache; with the page cache off,
+the default without Redis, each search is written at once.
 
 If the cache is unreachable, each search is written to the database at once, as before the buffer. An
 entry is anonymous like the log itself: term, correction, type filter, result count and time, nothing else.
@@ -19,6 +20,7 @@ import json
 import logging
 import threading
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -43,7 +45,9 @@ def record(request, term: str, corrected_term: str, kind: str, result_count: int
     if request.method != "GET":
         return
     entry = [term, corrected_term, kind, result_count, timezone.now().timestamp()]
-    if breaker.closed():
+    # The buffer only spares cached pages a write. Without the page cache (the default without Redis)
+    # every search renders anyway, and a per-process buffer would be lost when its worker is recycled.
+    if settings.PAGE_CACHE_ENABLED and breaker.closed():
         try:
             waiting = _push(entry)
         except Exception as exc:

@@ -199,3 +199,11 @@ def test_with_redis_searches_wait_in_a_list_every_process_can_flush(client, seed
 
     assert log.flush() == 2
     assert logged() == [("nye bevan", 3)] * 2
+
+
+def test_without_the_page_cache_each_search_is_written_at_once(client, seed, settings):
+    # The default without Redis: a per-process buffer would only lose searches when a worker is recycled.
+    settings.PAGE_CACHE_ENABLED = False
+    search(client, q="nye bevan")
+    search(client, q="nye bevan")
+    assert logged() == [("nye bevan", 3)] * 2  # no flush needed
