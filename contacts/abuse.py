@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from hsmc_site.security import client_ip_address
+from security.clients import client_ip_address
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def seconds_since_token(token: str, *, max_age: int) -> float:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The key a rate limit counts by: the client's address (see hsmc_site.security.client_ip_address).
+    """The key a rate limit counts by: the client's address (see security.clients.client_ip_address).
 
     IPv6 clients are grouped by /64, the block one household or host usually controls, so rotating
     through the addresses of one network does not reset the count.

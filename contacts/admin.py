@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
-from hsmc_site.security import spreadsheet_safe
+from security.exports import spreadsheet_safe
 
 from .models import Enquiry
 from .services import notify_routed_contacts

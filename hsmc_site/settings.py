@@ -13,9 +13,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from import_export.formats.base_formats import JSON
-
-from hsmc_site.security import SpreadsheetSafeCSV
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -91,7 +88,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # Project apps, in dependency order.
+    # Project apps, from the base up (each imports only those listed before it).
+    "security",
+    "pagecache",
     "publishing",
     "organisations",
     "topics",
@@ -109,12 +108,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise so that static files get the security headers too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "hsmc_site.middleware.SecurityHeadersMiddleware",
+    "security.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-None-Match with 304, also for pages served from the page cache just below.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions, CSRF and authentication, so that a cached page costs none of them.
-    "hsmc_site.caching.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,7 +121,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "hsmc_site.middleware.StaffSessionIdleTimeoutMiddleware",
+    "security.middleware.StaffSessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
@@ -176,7 +175,7 @@ if REDIS_URL:
                 "SOCKET_TIMEOUT": 0.5,
             },
         },
-        # The page cache (hsmc_site/caching.py) sees errors itself: it logs an outage once and stops asking
+        # The page cache (pagecache/middleware.py) sees errors itself: it logs an outage once and stops asking
         # Redis for PAGE_CACHE_RETRY_SECONDS, rather than paying a timeout on every request.
         "pages": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -196,7 +195,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Whole-page cache of anonymous GET responses, invalidated by every write to a table the page read
-# (hsmc_site/caching.py). On by default only with Redis: a per-process memory cache cannot tell the other
+# (pagecache/middleware.py). On by default only with Redis: a per-process memory cache cannot tell the other
 # processes that something was published.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
 # How long a stored page may be served at most. This bounds what no database write announces: a
@@ -400,7 +399,7 @@ SECURE_CSP = {
 }
 if CSP_REPORT_URI := env("CSP_REPORT_URI"):
     SECURE_CSP["report-uri"] = [CSP_REPORT_URI]
-# The admin alone (hsmc_site.middleware.SecurityHeadersMiddleware applies it under ADMIN_PATH) gets
+# The admin alone (security.middleware.SecurityHeadersMiddleware applies it under ADMIN_PATH) gets
 # narrow exceptions for Django's and third-party admin templates: the per-request nonce that Django's
 # change list puts on its one <style> block, and the exact inline attributes of django-import-export's
 # export page and django-simple-history's history page, allowed by hash ('unsafe-hashes' admits only
@@ -464,7 +463,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "hsmc_site.admin_site.lockout_response"
 # Behind TRUSTED_PROXY_COUNT proxies the client address comes from X-Forwarded-For, not the proxy's own.
-AXES_CLIENT_IP_CALLABLE = "hsmc_site.security.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "security.clients.client_ip_address"
 
 # Two-factor sign-in (django-otp, TOTP apps such as Microsoft Authenticator). When required, every staff
 # member must set up and use an authenticator app; when not, it still applies to anyone who has set one up.
@@ -477,7 +476,3 @@ STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
 SECURITY_CONTACT = env("SECURITY_CONTACT", CENTRE_EMAIL)
 if "@" in SECURITY_CONTACT and not SECURITY_CONTACT.startswith(("mailto:", "https:")):
     SECURITY_CONTACT = f"mailto:{SECURITY_CONTACT}"
-
-# Admin CSV exports (django-import-export): cells starting =, +, - or @ cannot run as spreadsheet formulas.
-EXPORT_FORMATS = [SpreadsheetSafeCSV, JSON]
-IMPORT_FORMATS = [SpreadsheetSafeCSV, JSON]

@@ -17,6 +17,7 @@ from publishing.admin import (
     RelatedFilter,
     ReviewFilter,
 )
+from security.exports import SpreadsheetSafeCSV
 
 from .availability import Availability
 from .models import Audience, Intake, Programme, ProgrammeLead, ProgrammePartner
@@ -172,13 +173,8 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
     def next_start_date_display(self, obj):
         return obj.next_start_date or "–"
 
-    # CSV only, so the format is chosen for the editor (settings.IMPORT_FORMATS and EXPORT_FORMATS
-    # hold the spreadsheet-safe CSV, which neutralises formula cells).
-    def get_import_formats(self):
-        return [fmt for fmt in super().get_import_formats() if fmt().get_title() == "csv"]
-
-    def get_export_formats(self):
-        return [fmt for fmt in super().get_export_formats() if fmt().get_title() == "csv"]
+    # CSV only, so the format is chosen for the editor; the spreadsheet-safe kind neutralises formula cells.
+    import_formats = export_formats = [SpreadsheetSafeCSV]
 
     # Importing creates and changes programmes, so it needs both permissions; exporting needs view.
     def has_import_permission(self, request):

@@ -1,7 +1,7 @@
 """The search log, counted without a database write per search.
 
 Each first-page search is recorded by `record()`, which the page cache calls whether the results page was
-rendered or served from the cache (`hsmc_site.caching.call_when_served`), so a search answered from the
+rendered or served from the cache (`pagecache.middleware.call_when_served`), so a search answered from the
 cache is counted like any other, with the result count shown on that page. Entries wait in a buffer in the
 shared cache (a Redis list, the same for every process and host) and are written to `LoggedSearch` in
 batches: when BATCH_SIZE are waiting, when staff open the search log in the admin, and whenever
@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from hsmc_site.caching import breaker, page_cache
+from pagecache.middleware import breaker, page_cache
 
 from .models import LoggedSearch
 

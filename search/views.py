@@ -4,7 +4,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from hsmc_site.caching import cache_although_private, call_when_served
+from pagecache.middleware import cache_although_private, call_when_served
 
 from . import log
 from .forms import SearchForm

@@ -16,9 +16,9 @@ from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 
-from hsmc_site import caching
 from hsmc_site import urls as project_urls
-from hsmc_site.caching import PageCacheMiddleware
+from pagecache import middleware as caching
+from pagecache.middleware import PageCacheMiddleware
 from programmes.models import Programme
 from programmes.views import ProgrammeDetailView
 from publishing.models import Status
@@ -142,7 +142,7 @@ def test_scheduled_programme_appears_when_its_publish_from_time_passes(client):
     # Two hours later. Nothing is saved when publish_from passes: the page's bounded lifetime shows it.
     with (
         mock.patch("django.utils.timezone.now", return_value=start + datetime.timedelta(hours=2)),
-        mock.patch("hsmc_site.caching.wall_clock", return_value=caching.wall_clock() + 2 * 3600),
+        mock.patch("pagecache.middleware.wall_clock", return_value=caching.wall_clock() + 2 * 3600),
     ):
         response = client.get(url)
 
@@ -309,7 +309,7 @@ def test_an_expired_page_is_rendered_by_one_request_while_others_get_the_expired
     cache.add(key + ":render", 1, 60)  # another request is rendering it again
     expired = caching.wall_clock() + settings.PAGE_CACHE_SECONDS + 1
 
-    with mock.patch("hsmc_site.caching.wall_clock", return_value=expired):
+    with mock.patch("pagecache.middleware.wall_clock", return_value=expired):
         meanwhile = client.get(url)
         assert meanwhile[CACHE] == "stale"
         assert "Popular programme" in meanwhile.content.decode()

@@ -8,8 +8,8 @@ from django.test import Client, override_settings
 from django.urls import path
 from django.utils.cache import patch_cache_control
 
-from hsmc_site import caching
 from hsmc_site import urls as project_urls
+from pagecache import middleware as caching
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_the_served_hook_runs_with_the_page_cache_off(client, settings):
 
 @override_settings(ROOT_URLCONF=__name__)
 def test_a_failing_hook_is_logged_and_the_page_still_sent(client, caplog):
-    with caplog.at_level(logging.ERROR, logger="hsmc_site.caching"):
+    with caplog.at_level(logging.ERROR, logger="pagecache.middleware"):
         responses = [client.get("/test-broken-hook/") for _ in range(2)]
 
     assert [response.status_code for response in responses] == [200, 200]

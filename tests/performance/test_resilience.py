@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from hsmc_site import caching
+from pagecache import middleware as caching
 from tests.factories import ProgrammeFactory
 
 from .servers import PROJECT_ROOT, Gunicorn
@@ -39,7 +39,7 @@ def unreachable_redis(settings):
 def test_pages_are_served_from_the_database_when_redis_is_unreachable(client, caplog):
     programme = ProgrammeFactory(title="Still here without Redis")
 
-    with caplog.at_level(logging.WARNING, logger="hsmc_site.caching"):
+    with caplog.at_level(logging.WARNING, logger="pagecache.middleware"):
         pages = [
             client.get(reverse("programmes:detail", args=[programme.slug])),
             client.get(reverse("programmes:list")),

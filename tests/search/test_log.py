@@ -11,7 +11,7 @@ from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
-from hsmc_site import caching
+from pagecache import middleware as caching
 from search import log
 from search.models import LoggedSearch
 
@@ -165,7 +165,7 @@ def unreachable_redis(settings):
 
 @pytest.mark.usefixtures("unreachable_redis")
 def test_searches_are_served_and_logged_at_once_when_redis_is_unreachable(client, seed, caplog):
-    with caplog.at_level(logging.WARNING, logger="hsmc_site.caching"):
+    with caplog.at_level(logging.WARNING, logger="pagecache.middleware"):
         responses = [search(client, q="nye bevan") for _ in range(2)]
 
     assert all(result_titles(response)[0] == "Nye Bevan programme" for response in responses)

@@ -96,7 +96,7 @@ def test_counting_and_paging_in_one_pass_gives_the_same_page_as_the_ranked_query
 def test_a_document_removed_between_counting_and_reading_is_left_out_not_an_error(client, seed, monkeypatch):
     from django.db.models import QuerySet
 
-    from hsmc_site.caching import invalidate_all_pages
+    from pagecache.middleware import invalidate_all_pages
 
     read = QuerySet.in_bulk
 

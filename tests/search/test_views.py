@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from hsmc_site import caching
+from pagecache import middleware as caching
 from publishing.models import Status
 from search import log
 from search.models import LoggedSearch

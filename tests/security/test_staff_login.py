@@ -9,7 +9,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import override_settings
 from django.urls import reverse
 
-from hsmc_site.middleware import SESSION_ACTIVITY_KEY
+from security.middleware import SESSION_ACTIVITY_KEY
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery-staple"

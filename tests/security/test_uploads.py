@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from faculty.validators import validate_photo
-from hsmc_site.security import reencode_image
+from security.images import reencode_image
 from tests.factories import PersonFactory
 
 GPS_IFD = 0x8825

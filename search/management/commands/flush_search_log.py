@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hsmc_site.caching import breaker
+from pagecache.middleware import breaker
 from search import log
 
 

@@ -1,46 +1,11 @@
-"""Security helpers shared by the whole site: the client's address, uploaded-image cleaning, safe CSV cells."""
-
-from __future__ import annotations
+"""Uploaded images are stored as their pixels only: decoded, checked and encoded again."""
 
 import functools
 import io
-import ipaddress
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from import_export.formats.base_formats import CSV
-
-# Imported by settings.py (for the export formats), so nothing here may import models at module level.
-
-# ---------------------------------------------------------------------------------------------------------
-# The client's address
-
-
-def client_ip_address(request) -> str:
-    """The address of the client, as seen by the outermost proxy we trust.
-
-    With TRUSTED_PROXY_COUNT = 0 (no proxy) that is REMOTE_ADDR. Behind N proxies that each append the
-    address they received from to X-Forwarded-For, it is the N-th entry from the right: anything further
-    left was written by the client and may be forged. Used by django-axes and by rate limits.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if len(forwarded) < count:
-        return remote
-    candidate = forwarded[-count]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Uploaded images
 
 # Larger than any portrait needs; refusing more keeps a small "decompression bomb" file from taking
 # gigabytes of memory when it is decoded.
@@ -115,53 +80,3 @@ def reencode_uploaded_images(sender, instance, raw: bool = False, **kwargs) -> N
         data, suffix = reencode_image(field_file.file)
         name = PurePosixPath(field_file.name or "image").stem + suffix
         setattr(instance, attname, ContentFile(data, name=name))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# CSV exports
-
-# A spreadsheet treats a cell that starts with one of these as a formula (=HYPERLINK(...), =cmd|'/c calc').
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
-
-
-def spreadsheet_safe(value):
-    """A CSV cell that spreadsheets show as text: a leading formula character gets a leading apostrophe.
-
-    Numbers are left as numbers; only text that a spreadsheet would evaluate is changed (OWASP's advice).
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _unescape_cell(value):
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
-
-
-class SpreadsheetSafeCSV(CSV):
-    """django-import-export's CSV with formula cells neutralised on export and restored on import.
-
-    The library's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=", which leaves
-    "+", "-" and "@" formulas live; this prefixes them all, and a file exported here imports back unchanged.
-    """
-
-    def export_data(self, dataset, **kwargs):
-        import tablib
-
-        safe = tablib.Dataset(title=dataset.title)
-        if dataset.headers:
-            safe.headers = [spreadsheet_safe(header) for header in dataset.headers]
-        for row in dataset:
-            safe.append([spreadsheet_safe(cell) for cell in row])
-        return super().export_data(safe, **kwargs)
-
-    def create_dataset(self, in_stream, **kwargs):
-        import tablib
-
-        dataset = super().create_dataset(in_stream, **kwargs)
-        restored = tablib.Dataset(headers=dataset.headers, title=dataset.title)
-        for row in dataset:
-            restored.append([_unescape_cell(cell) for cell in row])
-        return restored
