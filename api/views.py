@@ -14,9 +14,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, viewsets
 
 from faculty.models import Person
-from hsmc_site.seo import PageMixin
 from organisations.models import Organisation
 from programmes.models import Intake, Programme, ProgrammeLead, ProgrammePartner
+from publishing.seo import PageMixin
 from research.models import Investigator, ProjectOrganisation, ResearchProject
 from workstreams.models import KeyContact, WorkStream, WorkStreamMember
 

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from hsmc_site.seo import absolute_url
+from publishing.seo import absolute_url
 
 from .models import Enquiry
 from .routing import route_enquiry

@@ -8,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from faculty.models import Person
-from hsmc_site.seo import PageMixin, absolute_url, centre_organization, centre_reference
 from programmes.models import Programme
+from publishing.seo import PageMixin, absolute_url, centre_organization, centre_reference
 from workstreams.models import KeyContact, WorkStream
 
 from .abuse import client_address, hit_rate_limit

@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from programmes.filters import FacetedFilterSet, FacetFilter
+from publishing.filters import FacetedFilterSet, FacetFilter
 from workstreams.models import KeyContact, WorkStream, WorkStreamMember
 
 from .models import Person

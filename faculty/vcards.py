@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
-from hsmc_site.seo import absolute_url
+from publishing.seo import absolute_url
 
 from .models import Person
 

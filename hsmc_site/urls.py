@@ -4,12 +4,17 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from api.views import DevelopersView
+from faculty.models import Person
 from programmes import calendar, xcri
-from programmes.feeds import ProgrammeFeed, feed_view
+from programmes.feeds import ProgrammeFeed
+from programmes.models import Programme
+from publishing.feeds import feed_view
+from publishing.sitemaps import NamedPagesSitemap, PublishedSitemap
 from research.feeds import ResearchProjectFeed
+from research.models import ResearchProject
+from workstreams.models import WorkStream
 
 from . import views, wellknown
-from .sitemaps import sitemaps
 
 # Machine-readable outputs, all listed on /developers/.
 feed_patterns = [
@@ -19,6 +24,24 @@ feed_patterns = [
     path("programmes/<slug:slug>.ics", calendar.programme_calendar, name="programme-calendar"),
     path("xcri-cap.xml", xcri.xcri_cap_feed, name="xcri-cap"),
 ]
+
+sitemaps = {
+    "pages": NamedPagesSitemap(
+        [
+            "home",
+            "programmes:list",
+            "research:list",
+            "faculty:list",
+            "workstreams:list",
+            "contacts:contact",
+            "developers",
+        ]
+    ),
+    "programmes": PublishedSitemap(Programme, priority=0.8),
+    "research": PublishedSitemap(ResearchProject, priority=0.6),
+    "people": PublishedSitemap(Person, priority=0.5),
+    "work-streams": PublishedSitemap(WorkStream, priority=0.7),
+}
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -33,7 +56,7 @@ urlpatterns = [
     path("feeds/", include((feed_patterns, "feeds"))),
     path("api/", include("api.urls")),
     path("developers/", DevelopersView.as_view(), name="developers"),
-    path("sitemap.xml", feed_view(sitemap), {"sitemaps": sitemaps()}, name="sitemap"),
+    path("sitemap.xml", feed_view(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", feed_view(views.RobotsView.as_view(), max_age=86400), name="robots"),
     path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
 ]

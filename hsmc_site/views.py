@@ -14,10 +14,10 @@ from django.views.generic import TemplateView
 
 from programmes.availability import Availability
 from programmes.models import Audience, Programme
+from publishing.seo import PageMixin, absolute_url, centre_organization, centre_reference
 from workstreams.models import WorkStream
 
 from .context_processors import site as site_context
-from .seo import PageMixin, absolute_url, centre_organization, centre_reference
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, vDuration
 
-from hsmc_site.seo import absolute_url
+from publishing.feeds import feed_view, last_change, site_host
+from publishing.seo import absolute_url
 
-from .feeds import cached_body, feed_view, last_change, site_host
+from .feeds import cached_body
 from .models import Intake, Programme
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"

@@ -1,33 +1,24 @@
 """The programme catalogue's filters, and the number of programmes behind each option.
 
 `ProgrammeFilter` is the single definition of what a catalogue URL means: the page, the option
-counts and (later) search all run through it. Filters are forgiving: a value that no longer exists
-(an old bookmark, a retired partner) is dropped and reported in `ignored`, never an error page.
-
-`FacetedFilterSet` and `FacetFilter` are the faceted-list machinery the research list and the
-people directory build on too.
+counts and search all run through it, on `publishing.filters.FacetedFilterSet`.
 """
 
 import functools
 import operator
 from dataclasses import dataclass
 
-import django_filters
-from django import forms
 from django.db.models import CharField, F, IntegerField, Q, QuerySet, StringAgg, Value
 from django.db.models.functions import Cast
-from django_filters import fields as filter_fields
 
 from organisations.models import Organisation
+from publishing.filters import FacetedFilterSet, FacetFilter, SortFilter
 from search.filters import WordsFilter
 from topics.models import Topic
 from workstreams.models import WorkStream
 
 from .availability import Availability
 from .models import Audience, Programme, ProgrammePartner
-
-# More values than any real filter has options: a longer list is a hostile or broken URL.
-MAX_VALUES_PER_FILTER = 50
 
 
 @dataclass(frozen=True)
@@ -67,118 +58,6 @@ class SORT:
     START = "start"
     DEADLINE = "deadline"
     CHOICES = [(TITLE, "Title (A to Z)"), (START, "Next start date"), (DEADLINE, "Application deadline")]
-
-
-class LenientMultipleChoiceField(filter_fields.MultipleChoiceField):
-    """Keeps the values that are valid choices and drops the rest, remembering them in `ignored`."""
-
-    def clean(self, value):
-        values = self.to_python(value)
-        self.ignored = []
-        kept = []
-        for item in values:
-            if len(kept) < MAX_VALUES_PER_FILTER and self.valid_value(item):
-                if item not in kept:
-                    kept.append(item)
-            else:
-                self.ignored.append(item)
-        return kept
-
-
-class LenientChoiceField(filter_fields.ChoiceField):
-    """A single choice that falls back to the default instead of failing."""
-
-    def clean(self, value):
-        value = self.to_python(value)
-        self.ignored = []
-        if value and not self.valid_value(value):
-            self.ignored = [value]
-            return ""
-        return value
-
-
-class SortFilter(django_filters.ChoiceFilter):
-    field_class = LenientChoiceField
-
-
-class FacetFilter(django_filters.MultipleChoiceFilter):
-    """Several values of one facet, OR-ed, from a GET form of checkboxes."""
-
-    field_class = LenientMultipleChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
-        kwargs.setdefault("distinct", False)
-        super().__init__(*args, **kwargs)
-
-
-class FacetedFilterSet(django_filters.FilterSet):
-    """A filter set whose FACETS are offered as checkboxes, each option with how many rows it would give.
-
-    The base of every faceted list (programmes, research, people). Subclasses declare their facets
-    as `FacetFilter`s, name them in FACETS in the order the form shows them, and give
-    `count_facets()`: for each facet and option, how many rows the other facets plus that option select.
-    """
-
-    FACETS: tuple[str, ...] = ()
-
-    def count_facets(self) -> dict[str, dict[str, int]]:
-        raise NotImplementedError
-
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        """`count_facets()`, counted once per request however many parts of the page read them."""
-        if not hasattr(self, "_facet_counts"):
-            self._facet_counts = self.count_facets()
-        return self._facet_counts
-
-    def total(self) -> int:
-        """How many rows the filters select, read from the counts (no COUNT query)."""
-        raise NotImplementedError
-
-    def filtered_without(self, facet: str | None) -> QuerySet:
-        """The rows the current filters select, ignoring one facet's own values."""
-        self.errors  # noqa: B018 - runs validation so cleaned_data exists
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name != facet:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
-
-    # --- what the visitor asked for --------------------------------------------------------
-
-    @property
-    def ignored(self) -> list[str]:
-        """Values in the URL that match no option, so the page can say they were ignored."""
-        self.errors  # noqa: B018
-        return [value for field in self.form.fields.values() for value in getattr(field, "ignored", [])]
-
-    def selected(self, facet: str) -> list[str]:
-        self.errors  # noqa: B018
-        return list(self.form.cleaned_data.get(facet) or [])
-
-    @property
-    def is_filtered(self) -> bool:
-        return any(self.selected(facet) for facet in self.FACETS)
-
-    # --- the form ----------------------------------------------------------------------------
-
-    def facets(self) -> list[dict]:
-        """Everything the filter form shows: each facet with its options, counts and ticks."""
-        counts = self.facet_counts()
-        result = []
-        for name in self.FACETS:
-            chosen = set(self.selected(name))
-            options = []
-            for value, label in self.form.fields[name].choices:
-                count = counts.get(name, {}).get(value, 0)
-                # An option that would match nothing is left out, unless the visitor ticked it.
-                if count or value in chosen:
-                    options.append({"value": value, "label": label, "count": count, "selected": value in chosen})
-            if options:
-                result.append(
-                    {"name": name, "label": self.filters[name].label, "options": options, "selected_count": len(chosen)}
-                )
-        return result
 
 
 def _through_ids(through_model, **lookups) -> QuerySet:

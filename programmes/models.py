@@ -472,6 +472,12 @@ class Intake(models.Model):
     def availability_label(self) -> str:
         return Availability(self.availability).label
 
+    def is_past(self, today: datetime.date) -> bool:
+        """An intake that has finished, or started with no end date, is history rather than news."""
+        if self.availability != Availability.CLOSED or self.start_date is None:
+            return False
+        return self.start_date < today
+
 
 @receiver(post_delete, sender=Intake, dispatch_uid="programmes.intake_deleted")
 def intake_deleted(sender, instance, **kwargs) -> None:

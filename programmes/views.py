@@ -4,12 +4,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from faculty.models import Person
-from hsmc_site.seo import PageMixin, absolute_url, centre_reference, item_list, organisation_data
+from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
 from research.models import ResearchProject
 from search.query import MAX_QUERY_LENGTH
 from workstreams.models import WorkStream
 
+from . import schema
 from .availability import Availability
 from .filters import SORT, ProgrammeFilter
 from .models import Intake, Programme, ProgrammeLead, ProgrammePartner
@@ -149,7 +150,7 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
         return [("Programmes", reverse("programmes:list")), (self.object.title, self.object.get_absolute_url())]
 
     def get_structured_data(self):
-        return course_data(self.object)
+        return schema.course_data(self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -157,8 +158,8 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
         intakes = list(programme.intakes.all())
         today = timezone.localdate()
         context.update(
-            current_intakes=[i for i in intakes if not is_past(i, today)],
-            past_intakes=[i for i in intakes if is_past(i, today)][::-1],
+            current_intakes=[i for i in intakes if not i.is_past(today)],
+            past_intakes=[i for i in intakes if i.is_past(today)][::-1],
             leads=[role.person for role in programme.lead_roles.all()],
             related=[p for p in programme.pathway if p.is_related],
             follow_on=[p for p in programme.pathway if p.is_follow_on],
@@ -166,13 +167,6 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
             can_apply=bool(programme.apply_url) and programme.availability == Availability.OPEN,
         )
         return context
-
-
-def is_past(intake, today) -> bool:
-    """An intake that has finished, or started with no end date, is history rather than news."""
-    if intake.availability != Availability.CLOSED or intake.start_date is None:
-        return False
-    return intake.start_date < today
 
 
 def related_programmes(programme: Programme) -> list[Programme]:
@@ -196,69 +190,3 @@ def related_programmes(programme: Programme) -> list[Programme]:
         )
         .order_by("title")
     )
-
-
-ATTENDANCE_COURSE_MODE = {
-    Programme.AttendanceMode.CAMPUS: "Onsite",
-    Programme.AttendanceMode.BLENDED: "Blended",
-    Programme.AttendanceMode.ONLINE: "Online",
-    Programme.AttendanceMode.WORK_BASED: "Onsite",
-}
-ISO_DURATION_UNIT = {"hours": "PT{}H", "days": "P{}D", "weeks": "P{}W", "months": "P{}M", "years": "P{}Y"}
-
-
-def course_data(programme: Programme) -> dict:
-    """schema.org Course with a CourseInstance per upcoming or current intake."""
-    url = absolute_url(programme.get_absolute_url())
-    data = {
-        "@type": "Course",
-        "@id": f"{url}#course",
-        "name": programme.title,
-        "description": programme.summary,
-        "url": url,
-        "inLanguage": "en-GB",
-        "provider": centre_reference(),
-        "courseCode": programme.slug,
-    }
-    if programme.qualification:
-        data["educationalCredentialAwarded"] = programme.qualification
-    if programme.level:
-        data["educationalLevel"] = programme.get_level_display()
-    if programme.duration_value and programme.duration_unit:
-        data["timeRequired"] = ISO_DURATION_UNIT[programme.duration_unit].format(programme.duration_value)
-    audiences = [audience.name for audience in programme.audiences.all()]
-    if audiences:
-        data["audience"] = [{"@type": "EducationalAudience", "audienceType": name} for name in audiences]
-    topics = [topic.name for topic in programme.topics.all()]
-    if topics:
-        data["about"] = topics
-    partners = [link.organisation for link in programme.partnerships.all()]
-    if partners:
-        data["contributor"] = [organisation_data(organisation) for organisation in partners]
-    leads = [role.person for role in programme.lead_roles.all()]
-    instructors = [
-        {"@type": "Person", "name": person.full_name, "url": absolute_url(person.get_absolute_url())}
-        for person in leads
-    ]
-    mode = ATTENDANCE_COURSE_MODE.get(programme.attendance_mode)
-    instances = []
-    today = timezone.localdate()
-    for intake in programme.intakes.all():
-        if is_past(intake, today) or intake.status == Intake.Status.CANCELLED:
-            continue
-        instance = {"@type": "CourseInstance", "name": intake.label or programme.title}
-        if mode:
-            instance["courseMode"] = mode
-        if intake.start_date:
-            instance["startDate"] = intake.start_date
-        if intake.end_date:
-            instance["endDate"] = intake.end_date
-        location = intake.location or programme.location
-        if location:
-            instance["location"] = location
-        if instructors:
-            instance["instructor"] = instructors
-        instances.append(instance)
-    if instances:
-        data["hasCourseInstance"] = instances
-    return data

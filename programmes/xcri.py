@@ -24,11 +24,12 @@ from django.utils.http import http_date
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
-from hsmc_site.seo import absolute_url
+from publishing.feeds import feed_view, last_change
+from publishing.seo import absolute_url
 from workstreams.models import WorkStream
 
 from .availability import Availability
-from .feeds import cached_body, feed_view, last_change
+from .feeds import cached_body
 from .models import Intake, Programme
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"

@@ -14,7 +14,7 @@ def page_number(raw: str | None) -> int:
 
 
 class FacetedListView(FilterView):
-    """A list narrowed by a `FacetedFilterSet` (programmes.filters), with the total its counts already know.
+    """A list narrowed by a `FacetedFilterSet` (publishing.filters), with the total its counts already know.
 
     The filters are always bound, so defaults apply and counts read cleaned data; unknown values are
     dropped by the filters themselves and the rest still apply. A page past the end shows the last page;

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.urls import reverse
 
-from hsmc_site.seo import absolute_url
-from programmes.feeds import FEED_LENGTH, CatalogueAtomFeed, entry_id
+from publishing.feeds import FEED_LENGTH, CatalogueAtomFeed, entry_id
+from publishing.seo import absolute_url
 
 from .models import ResearchProject
 

@@ -1,7 +1,7 @@
 """The research list's filters, and the number of projects behind each option.
 
 `ResearchProjectFilter` is the single definition of what a `/research/` URL means. It builds on the
-programme catalogue's forgiving `FacetedFilterSet`: a value that matches no option (an old bookmark,
+forgiving `publishing.filters.FacetedFilterSet`: a value that matches no option (an old bookmark,
 a topic that was renamed) is dropped and reported in `ignored`, never an error page.
 """
 
@@ -10,7 +10,7 @@ from collections import defaultdict
 from django.db.models import Count, F, IntegerField, QuerySet, Value
 
 from organisations.models import Organisation
-from programmes.filters import FacetedFilterSet, FacetFilter
+from publishing.filters import FacetedFilterSet, FacetFilter
 from topics.models import Topic
 from workstreams.models import WorkStream
 

@@ -4,72 +4,14 @@ from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.urls import reverse
 
 from faculty.models import Person
-from faculty.views import person_reference
-from hsmc_site.seo import PageMixin, absolute_url, centre_reference, item_list, organisation_data
 from programmes.models import Programme
+from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
 from workstreams.models import WorkStream
 
+from . import schema
 from .filters import ResearchProjectFilter
-from .models import Investigator, ProjectOrganisation, ProjectStatus, ResearchOutput, ResearchProject
-
-# How each kind of output reads to schema.org parsers.
-OUTPUT_TYPES = {
-    ResearchOutput.Kind.REPORT: "Report",
-    ResearchOutput.Kind.ARTICLE: "ScholarlyArticle",
-    ResearchOutput.Kind.CHAPTER: "Chapter",
-    ResearchOutput.Kind.BRIEFING: "Report",
-    ResearchOutput.Kind.PRESENTATION: "PresentationDigitalDocument",
-    ResearchOutput.Kind.DATASET: "Dataset",
-}
-
-
-def project_data(project: ResearchProject) -> dict:
-    """A project as a schema.org ResearchProject, from the prefetched relations of the detail page."""
-    url = absolute_url(project.get_absolute_url())
-    data = {
-        "@type": "ResearchProject",
-        "@id": f"{url}#project",
-        "name": project.title,
-        "description": project.summary,
-        "url": url,
-        "parentOrganization": centre_reference(),
-    }
-    if project.description:
-        data["disambiguatingDescription"] = project.description[:500]
-    if project.start_date:
-        data["foundingDate"] = project.start_date.isoformat()
-    if project.end_date:
-        data["dissolutionDate"] = project.end_date.isoformat()
-    funders = [organisation_data(organisation) for organisation in project.funders]
-    if funders:
-        data["funder"] = funders
-    commissioners = [
-        organisation_data(organisation)
-        for organisation in project.organisations_with_role(ProjectOrganisation.Role.COMMISSIONER)
-    ]
-    if commissioners:
-        data["sponsor"] = commissioners
-    members = [person_reference(link.person) for link in project.investigator_roles.all()]
-    members += [organisation_data(organisation) for organisation in project.partners]
-    if members:
-        data["member"] = members
-    topics = [topic.name for topic in project.topics.all()]
-    if topics:
-        data["knowsAbout"] = topics
-    outputs = []
-    for output in project.outputs.all():
-        work = {"@type": OUTPUT_TYPES.get(output.kind, "CreativeWork"), "name": output.title}
-        if output.link:
-            work["url"] = output.link
-        if output.doi:
-            work["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": output.doi}
-        if output.year:
-            work["datePublished"] = str(output.year)
-        outputs.append(work)
-    if outputs:
-        data["subjectOf"] = outputs
-    return data
+from .models import Investigator, ProjectOrganisation, ProjectStatus, ResearchProject
 
 
 class ResearchProjectListView(PageMixin, FacetedListView):
@@ -155,4 +97,4 @@ class ResearchProjectDetailView(PageMixin, PublishedDetailView):
         return [("Research", reverse("research:list")), (self.object.title, self.object.get_absolute_url())]
 
     def get_structured_data(self):
-        return project_data(self.object)
+        return schema.project_data(self.object)

@@ -2,18 +2,18 @@
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count, F, Func, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.views.generic import ListView
 
 from faculty.models import Person
-from hsmc_site.seo import PageMixin, absolute_url, centre_reference
 from programmes.models import Programme
+from publishing.seo import PageMixin
 from publishing.views import PublishedDetailView
 from research.models import ResearchProject
 
+from . import schema
 from .models import KeyContact, WorkStream, WorkStreamMember
 
 # A work stream page is a digest: past these, a link leads to the full, filtered list.
@@ -24,51 +24,6 @@ PROJECTS_SHOWN = 10
 def count_of(queryset) -> Subquery:
     """The number of rows of a correlated queryset, as a subquery (no GROUP BY on the outer query)."""
     return Coalesce(Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]), 0)
-
-
-def work_stream_data(work_stream: WorkStream, programmes, projects, key_contacts) -> dict:
-    """A work stream page as a schema.org CollectionPage of its programmes and projects."""
-    url = absolute_url(work_stream.get_absolute_url())
-    items = [*programmes, *projects]
-    publisher = centre_reference()
-    contact_points = []
-    for contact in key_contacts:
-        person = contact.person
-        point = {"@type": "ContactPoint", "name": person.full_name, "contactType": contact.role_label or "Key contact"}
-        if person.email:
-            point["email"] = person.email
-        if person.phone:
-            point["telephone"] = person.phone
-        contact_points.append(point)
-    if contact_points:
-        publisher["contactPoint"] = contact_points
-    data = {
-        "@type": "CollectionPage",
-        "@id": f"{url}#page",
-        "name": work_stream.title,
-        "description": work_stream.summary,
-        "url": url,
-        "dateModified": work_stream.updated_at.isoformat(),
-        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": absolute_url(reverse("home"))},
-        "publisher": publisher,
-        "mainEntity": {
-            "@type": "ItemList",
-            "numberOfItems": len(items),
-            "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": position,
-                    "url": absolute_url(item.get_absolute_url()),
-                    "name": item.title,
-                }
-                for position, item in enumerate(items, start=1)
-            ],
-        },
-    }
-    topics = [{"@type": "Thing", "name": topic.name} for topic in work_stream.focus_areas.all()]
-    if topics:
-        data["about"] = topics
-    return data
 
 
 class WorkStreamListView(PageMixin, ListView):
@@ -90,20 +45,7 @@ class WorkStreamListView(PageMixin, ListView):
         return [("Work streams", reverse("workstreams:list"))]
 
     def get_structured_data(self):
-        return {
-            "@type": "ItemList",
-            "name": "Work streams",
-            "numberOfItems": len(self.object_list),
-            "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": position,
-                    "url": absolute_url(work_stream.get_absolute_url()),
-                    "name": work_stream.title,
-                }
-                for position, work_stream in enumerate(self.object_list, start=1)
-            ],
-        }
+        return schema.work_stream_list_data(self.object_list)
 
 
 class WorkStreamDetailView(PageMixin, PublishedDetailView):
@@ -203,4 +145,4 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
 
     def get_structured_data(self):
         shown = [programme for group in self.programme_groups for programme in group["programmes"]]
-        return work_stream_data(self.object, shown, self.projects, self.object.key_contact_roles.all())
+        return schema.work_stream_data(self.object, shown, self.projects, self.object.key_contact_roles.all())

@@ -46,16 +46,6 @@ def centre_reference() -> dict:
     return {"@type": "EducationalOrganization", "@id": centre_organization()["@id"], "name": settings.SITE_NAME}
 
 
-def organisation_data(organisation) -> dict:
-    """An `organisations.Organisation` as a schema.org Organization."""
-    data = {"@type": "Organization", "name": organisation.name}
-    if organisation.short_name:
-        data["alternateName"] = organisation.short_name
-    if organisation.website:
-        data["url"] = organisation.website
-    return data
-
-
 def breadcrumb_list(crumbs: Sequence[Crumb]) -> dict:
     """A schema.org BreadcrumbList for a trail that starts at the home page."""
     trail = [("Home", reverse("home")), *crumbs]

@@ -1,0 +1,73 @@
+"""Feed helpers shared by every machine-readable output: HTTP caching, permanent ids and a base Atom feed."""
+
+import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import conditional_page
+
+from .seo import absolute_url
+
+FEED_LENGTH = 50
+# Seconds a browser, proxy or CDN may reuse a feed: new programmes reach aggregators within this time.
+FEED_MAX_AGE = 900
+
+
+def feed_view(view, *, max_age: int = FEED_MAX_AGE):
+    """HTTP caching for a feed: public for `max_age` seconds, with an ETag and answers to conditional GETs."""
+    return cache_control(public=True, max_age=max_age)(conditional_page(view))
+
+
+def site_host() -> str:
+    """The public host name, for identifiers that must not change with the address a request used."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def entry_id(kind: str, pk: int) -> str:
+    """A permanent Atom entry id (RFC 4151 tag URI): survives a renamed slug, unlike the page address."""
+    return f"tag:{site_host()},2025:{kind}-{pk}"
+
+
+def last_change(model, *, depends_on_date: bool = False) -> datetime.datetime | None:
+    """When the public view of a model last changed: the latest edit to any of its records.
+
+    Drafts count too, because unpublishing a record is an edit that removes it from the feeds.
+    Availability moves on at midnight (Europe/London), so feeds that show it change then as well.
+    """
+    stamps = [model.objects.aggregate(last=Max("updated_at"))["last"]]
+    if depends_on_date:
+        stamps.append(timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min)))
+    return max((stamp for stamp in stamps if stamp is not None), default=None)
+
+
+class CatalogueAtomFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = settings.SITE_NAME
+
+    def author_link(self):
+        return absolute_url(reverse("home"))
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        # When it went public: the scheduled time if there was one, otherwise when it was created.
+        return item.publish_from or item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()]

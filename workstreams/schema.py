@@ -1,0 +1,71 @@
+"""Work streams as schema.org data: each page a CollectionPage, the list an ItemList."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from publishing.seo import absolute_url, centre_reference
+
+from .models import WorkStream
+
+
+def work_stream_data(work_stream: WorkStream, programmes, projects, key_contacts) -> dict:
+    """A work stream page as a schema.org CollectionPage of its programmes and projects."""
+    url = absolute_url(work_stream.get_absolute_url())
+    items = [*programmes, *projects]
+    publisher = centre_reference()
+    contact_points = []
+    for contact in key_contacts:
+        person = contact.person
+        point = {"@type": "ContactPoint", "name": person.full_name, "contactType": contact.role_label or "Key contact"}
+        if person.email:
+            point["email"] = person.email
+        if person.phone:
+            point["telephone"] = person.phone
+        contact_points.append(point)
+    if contact_points:
+        publisher["contactPoint"] = contact_points
+    data = {
+        "@type": "CollectionPage",
+        "@id": f"{url}#page",
+        "name": work_stream.title,
+        "description": work_stream.summary,
+        "url": url,
+        "dateModified": work_stream.updated_at.isoformat(),
+        "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": absolute_url(reverse("home"))},
+        "publisher": publisher,
+        "mainEntity": {
+            "@type": "ItemList",
+            "numberOfItems": len(items),
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "url": absolute_url(item.get_absolute_url()),
+                    "name": item.title,
+                }
+                for position, item in enumerate(items, start=1)
+            ],
+        },
+    }
+    topics = [{"@type": "Thing", "name": topic.name} for topic in work_stream.focus_areas.all()]
+    if topics:
+        data["about"] = topics
+    return data
+
+
+def work_stream_list_data(work_streams) -> dict:
+    """The work streams page as a schema.org ItemList."""
+    return {
+        "@type": "ItemList",
+        "name": "Work streams",
+        "numberOfItems": len(work_streams),
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "url": absolute_url(work_stream.get_absolute_url()),
+                "name": work_stream.title,
+            }
+            for position, work_stream in enumerate(work_streams, start=1)
+        ],
+    }
