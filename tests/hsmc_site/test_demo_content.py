@@ -10,7 +10,8 @@ from faculty.models import Person
 from organisations.models import Organisation
 from programmes.models import Programme, ProgrammePartner
 from publishing.models import Status
-from workstreams.models import WorkStream
+from tests.factories import ProgrammeFactory
+from workstreams.models import Goal, WorkStream
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,38 @@ def test_loading_again_restores_a_fact_an_editor_changed(demo):
     call_command("load_demo_content", stdout=io.StringIO())
 
     assert Programme.objects.get(slug="aspiring-healthcare-leaders").cohort_size == 50
+
+
+def test_loading_again_empties_a_fact_the_page_does_not_state(demo):
+    Programme.objects.filter(slug="aspiring-healthcare-leaders").update(fees_and_funding="£1,000")
+
+    call_command("load_demo_content", stdout=io.StringIO())
+
+    assert Programme.objects.get(slug="aspiring-healthcare-leaders").fees_and_funding == ""
+
+
+def test_loading_again_leaves_records_outside_the_demo_alone(demo):
+    other = ProgrammeFactory(fees_and_funding="£1,000")
+    other.work_streams.add(demo)
+    history = other.history.count()
+
+    call_command("load_demo_content", stdout=io.StringIO())
+
+    assert Programme.objects.get(pk=other.pk).fees_and_funding == "£1,000"
+    assert other.history.count() == history
+    assert other in demo.programmes.all()
+
+
+def test_each_saved_change_is_recorded_in_history_as_demo_content(demo):
+    aspiring = Programme.objects.get(slug="aspiring-healthcare-leaders")
+    history = aspiring.history.count()
+    Programme.objects.filter(pk=aspiring.pk).update(cohort_size=12)
+
+    call_command("load_demo_content", stdout=io.StringIO())
+
+    for model in (WorkStream, Goal, Person, Organisation, Programme, ProgrammePartner):
+        assert set(model.history.values_list("history_change_reason", flat=True)) == {"Demo content"}
+    assert aspiring.history.count() == history + 1
 
 
 def test_work_stream_holds_the_introduction_goals_and_focus_areas(demo):

@@ -1,14 +1,14 @@
 """The demo content is searchable as soon as it is loaded: the loader saves through the ORM, so it is indexed."""
 
 import pytest
+from django.core.management import call_command
 
-from hsmc_site.demo_content import load_demo_content
 from search.selectors import search
 
 
 @pytest.fixture
 def demo(db):
-    load_demo_content()
+    call_command("load_demo_content", verbosity=0)
 
 
 @pytest.mark.parametrize(
@@ -34,5 +34,5 @@ def test_a_misspelling_finds_demo_leadership_programmes(demo):
 
 def test_loading_the_demo_again_leaves_the_index_as_it_was(demo):
     before = [(hit.title, hit.rank) for hit in search("leadership")[0:50]]
-    load_demo_content()
+    call_command("load_demo_content", verbosity=0)
     assert [(hit.title, hit.rank) for hit in search("leadership")[0:50]] == before
