@@ -3,7 +3,7 @@
 Everything that differs between machines is read from the environment here, and only here.
 With nothing set, the site runs in development mode on a SQLite file in the project folder.
 `DJANGO_ENV=production` turns DEBUG off and refuses to start without its secrets.
-See `.env.example` for every variable.
+See `.env.example` for every variable. Settings are grouped by concern, each under a heading.
 """
 
 import os
@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+# ENVIRONMENT AND SECRETS
+# ------------------------------------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -65,6 +67,8 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# APPS, MIDDLEWARE AND URLS
+# ------------------------------------------------------------------------------
 INSTALLED_APPS = [
     # django.contrib.admin, with an admin site that can require two-factor sign-in (hsmc_site/admin_site.py).
     "hsmc_site.apps.StaffAdminConfig",
@@ -131,6 +135,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "hsmc_site.urls"
 WSGI_APPLICATION = "hsmc_site.wsgi.application"
 
+# TEMPLATES AND FORMS
+# ------------------------------------------------------------------------------
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -147,8 +153,12 @@ TEMPLATES = [
         },
     },
 ]
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Database: a SQLite file unless DATABASE_URL says otherwise (PostgreSQL in production and CI).
+# DATABASE
+# ------------------------------------------------------------------------------
+# A SQLite file unless DATABASE_URL says otherwise (PostgreSQL in production and CI).
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -158,7 +168,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every process and host), otherwise local memory.
+# CACHE AND PAGE CACHE
+# ------------------------------------------------------------------------------
+# Redis when REDIS_URL is set (shared by every process and host), otherwise local memory.
 REDIS_URL = env("REDIS_URL")
 # Sites (or test runs) that share one Redis database keep apart by prefix.
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX") or "hsmc"
@@ -205,26 +217,8 @@ PAGE_CACHE_RETRY_SECONDS = env_int("PAGE_CACHE_RETRY_SECONDS", 30)
 # Cache-Control max-age of anonymous pages, for browsers, reverse proxies and CDNs.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-# django-axes checks every sign-in first and refuses it while the account or the address is locked out.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "Europe/London"
-USE_I18N = True
-USE_TZ = True
-
+# STATIC FILES AND MEDIA
+# ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -260,9 +254,16 @@ STORAGES = {
 # Hashed static names never change content, so browsers and CDNs may keep them for a year.
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if PRODUCTION else 0
 
-ADMIN_PATH = env("ADMIN_PATH", "admin/").strip("/") + "/"
+# LANGUAGE AND TIME ZONE
+# ------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
 
-# E-mail (Django 6.1 MAILERS): printed to the console in development, SMTP in production.
+# E-MAIL
+# ------------------------------------------------------------------------------
+# Django 6.1 MAILERS: printed to the console in development, SMTP in production.
 EMAIL_BACKEND_PATH = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
@@ -280,6 +281,8 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "HSMC <hsmc-noreply@example.ac.uk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# THE CENTRE'S PUBLIC IDENTITY
+# ------------------------------------------------------------------------------
 # The public face of the centre, used in page chrome, structured data and feeds.
 SITE_NAME = env("SITE_NAME", "Health Services Management Centre")
 SITE_SHORT_NAME = env("SITE_SHORT_NAME", "HSMC")
@@ -288,7 +291,9 @@ CENTRE_EMAIL = env("CENTRE_EMAIL", "hsmc@example.ac.uk")
 CENTRE_PHONE = env("CENTRE_PHONE", "")
 CENTRE_ADDRESS = env("CENTRE_ADDRESS", "Health Services Management Centre, University of Birmingham")
 
-# Enquiries (contacts app): routing, spam defences and data retention.
+# ENQUIRIES
+# ------------------------------------------------------------------------------
+# The contacts app: routing, spam defences and data retention.
 # Enquiries that no programme lead or work stream key contact can take go here.
 ENQUIRY_FALLBACK_EMAIL = env("ENQUIRY_FALLBACK_EMAIL") or CENTRE_EMAIL
 # Closed enquiries are deleted this many months after closing (manage.py purge_enquiries).
@@ -300,9 +305,9 @@ ENQUIRY_RATE_WINDOW = env_int("ENQUIRY_RATE_WINDOW", 600)
 ENQUIRY_MIN_SECONDS = env_int("ENQUIRY_MIN_SECONDS", 3)
 # A form older than this many seconds must be sent again (what was typed is kept).
 ENQUIRY_FORM_MAX_AGE = env_int("ENQUIRY_FORM_MAX_AGE", 60 * 60 * 24)
-# Reverse proxies in front of the app that append to X-Forwarded-For (0: trust only REMOTE_ADDR).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# API
+# ------------------------------------------------------------------------------
 # Read-only public JSON API (api/): anonymous, JSON only, so no session, CSRF or draft preview applies.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -334,11 +339,8 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
-
-SIMPLE_HISTORY_REVERT_DISABLED = False
-
+# LOGGING
+# ------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -352,6 +354,8 @@ LOGGING = {
     },
 }
 
+# HTTPS, PROXIES AND COOKIES
+# ------------------------------------------------------------------------------
 # Production hardening. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER_NAME
 # (for example HTTP_X_FORWARDED_PROTO) so Django knows the original request was HTTPS.
 # See SECURITY.md for what each of these protects against and the production checklist.
@@ -368,12 +372,10 @@ if PRODUCTION:
     proxy_header = env("SECURE_PROXY_SSL_HEADER_NAME", "HTTP_X_FORWARDED_PROTO")
     if proxy_header:
         SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: trust only REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Load balancers probe the health check over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # An absolute limit on any session; staff sessions also end after STAFF_SESSION_IDLE_MINUTES idle.
@@ -382,6 +384,12 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # No script reads the CSRF cookie: forms carry the token in a hidden field.
 CSRF_COOKIE_HTTPONLY = True
 
+# SECURITY HEADERS AND CSP
+# ------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (Django's built-in CSP), in every environment so that developers see
 # violations early. No 'unsafe-inline' and no 'unsafe-eval': every script and style is a static file.
 # JSON-LD blocks (<script type="application/ld+json">) are data, not scripts, and need no exception.
@@ -453,8 +461,34 @@ PERMISSIONS_POLICY = {
         "xr-spatial-tracking",
     )
 }
+# Where to report a vulnerability, published at /.well-known/security.txt: a mailto: or https: URI.
+SECURITY_CONTACT = env("SECURITY_CONTACT", CENTRE_EMAIL)
+if "@" in SECURITY_CONTACT and not SECURITY_CONTACT.startswith(("mailto:", "https:")):
+    SECURITY_CONTACT = f"mailto:{SECURITY_CONTACT}"
 
-# Staff sign-in. django-axes locks out an account, and separately a client address, after
+# STAFF ADMIN AND SIGN-IN
+# ------------------------------------------------------------------------------
+# Where the admin lives; SECURITY.md advises a non-obvious path in production.
+ADMIN_PATH = env("ADMIN_PATH", "admin/").strip("/") + "/"
+# Each record's History page can revert it to any earlier version.
+SIMPLE_HISTORY_REVERT_DISABLED = False
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes checks every sign-in first and refuses it while the account or the address is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# django-axes locks out an account, and separately a client address, after
 # AXES_FAILURE_LIMIT failed attempts, for AXES_COOLOFF_MINUTES; staff unlock early in the admin
 # ("Access attempts": delete the rows) or with `manage.py axes_reset_username NAME`.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -472,7 +506,3 @@ OTP_TOTP_ISSUER = SITE_SHORT_NAME
 # Admins can delete a lost device but never read another person's secret key or QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30)
-# Where to report a vulnerability, published at /.well-known/security.txt: a mailto: or https: URI.
-SECURITY_CONTACT = env("SECURITY_CONTACT", CENTRE_EMAIL)
-if "@" in SECURITY_CONTACT and not SECURITY_CONTACT.startswith(("mailto:", "https:")):
-    SECURITY_CONTACT = f"mailto:{SECURITY_CONTACT}"
