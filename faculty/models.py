@@ -149,3 +149,11 @@ class Person(Publishable):
     @property
     def orcid_url(self) -> str:
         return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+
+class PersonLinkQuerySet(models.QuerySet):
+    """For the models of higher apps that link a record to a person: leads, investigators, members, key contacts."""
+
+    def with_published_person(self):
+        """Only links to people the public may see: a draft profile is never named on a public page."""
+        return self.filter(person__in=Person.objects.published())

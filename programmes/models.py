@@ -7,8 +7,10 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 
+from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
+from workstreams.models import WorkStream
 
 from .availability import RANKS, Availability, intake_rank, intake_state, today
 
@@ -124,6 +126,19 @@ class ProgrammeQuerySet(PublishableQuerySet):
                 "partnerships",
                 queryset=ProgrammePartner.objects.select_related("organisation"),
             ),
+        )
+
+    def with_details(self):
+        """Everything a programme's page and its API record show, in a fixed number of queries."""
+        return self.for_cards().prefetch_related(
+            models.Prefetch("intakes", queryset=Intake.objects.with_availability()),
+            models.Prefetch(
+                "lead_roles",
+                queryset=ProgrammeLead.objects.with_published_person().select_related("person", "person__affiliation"),
+            ),
+            "audiences",
+            "topics",
+            models.Prefetch("work_streams", queryset=WorkStream.objects.published()),
         )
 
 
@@ -296,6 +311,17 @@ class Programme(Publishable):
         return Availability(self.availability).label
 
 
+class ProgrammeLinkQuerySet(models.QuerySet):
+    """Partnerships and leads, read from either end."""
+
+    def of_published_programme(self):
+        return self.filter(programme__in=Programme.objects.published())
+
+
+class ProgrammeLeadQuerySet(ProgrammeLinkQuerySet, PersonLinkQuerySet):
+    pass
+
+
 class ProgrammePartner(models.Model):
     class Role(models.TextChoices):
         DELIVERY_PARTNER = "partner", "Delivery partner"
@@ -310,6 +336,7 @@ class ProgrammePartner(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.DELIVERY_PARTNER)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
+    objects = ProgrammeLinkQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -330,6 +357,7 @@ class ProgrammeLead(models.Model):
     person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="programme_lead_roles")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
+    objects = ProgrammeLeadQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

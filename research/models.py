@@ -5,8 +5,10 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
+from workstreams.models import WorkStream
 
 
 class ProjectStatus(models.TextChoices):
@@ -30,6 +32,18 @@ class ResearchProjectQuerySet(PublishableQuerySet):
         """Everything a project card shows (status, dates, funders), in a fixed number of queries."""
         return self.with_status().prefetch_related(
             models.Prefetch("organisation_roles", queryset=ProjectOrganisation.objects.select_related("organisation"))
+        )
+
+    def with_details(self):
+        """What a project's page and its API record both show; each adds the programmes it informs its own way."""
+        return self.for_cards().prefetch_related(
+            models.Prefetch(
+                "investigator_roles",
+                queryset=Investigator.objects.with_published_person().select_related("person", "person__affiliation"),
+            ),
+            "outputs",
+            models.Prefetch("work_streams", queryset=WorkStream.objects.published()),
+            "topics",
         )
 
 
@@ -106,6 +120,17 @@ class ResearchProject(Publishable):
         return self.organisations_with_role(ProjectOrganisation.Role.PARTNER)
 
 
+class ProjectLinkQuerySet(models.QuerySet):
+    """Funders, partners, commissioners and investigators, read from either end."""
+
+    def of_published_project(self):
+        return self.filter(project__in=ResearchProject.objects.published())
+
+
+class InvestigatorQuerySet(ProjectLinkQuerySet, PersonLinkQuerySet):
+    pass
+
+
 class ProjectOrganisation(models.Model):
     class Role(models.TextChoices):
         FUNDER = "funder", "Funder"
@@ -119,6 +144,7 @@ class ProjectOrganisation(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
+    objects = ProjectLinkQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -146,6 +172,7 @@ class Investigator(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CO_INVESTIGATOR)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
+    objects = InvestigatorQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -1,8 +1,36 @@
 from django.db import models
+from django.db.models import Prefetch
 from django.urls import reverse
 
+from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
-from publishing.models import Publishable
+from publishing.models import Publishable, PublishableQuerySet
+
+
+class WorkStreamQuerySet(PublishableQuerySet):
+    def with_details(self):
+        """What a work stream's page and API record show of its own: goals, focus areas and published people."""
+        return self.prefetch_related(
+            "goals",
+            "focus_areas",
+            Prefetch(
+                "memberships",
+                queryset=WorkStreamMember.objects.with_published_person().select_related(
+                    "person", "person__affiliation"
+                ),
+            ),
+            Prefetch(
+                "key_contact_roles",
+                queryset=KeyContact.objects.with_published_person().select_related("person", "person__affiliation"),
+            ),
+        )
+
+
+class WorkStreamLinkQuerySet(PersonLinkQuerySet):
+    """Members and key contacts, read from either end."""
+
+    def of_published_work_stream(self):
+        return self.filter(work_stream__in=WorkStream.objects.published())
 
 
 class WorkStream(Publishable):
@@ -33,6 +61,7 @@ class WorkStream(Publishable):
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
+    objects = WorkStreamQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[focus_areas])
 
     class Meta:
@@ -70,6 +99,7 @@ class WorkStreamMember(models.Model):
     person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="work_stream_memberships")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
+    objects = WorkStreamLinkQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -92,6 +122,7 @@ class KeyContact(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
+    objects = WorkStreamLinkQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

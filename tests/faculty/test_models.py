@@ -1,9 +1,19 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from faculty.validators import validate_orcid
-from tests.factories import PersonFactory
+from publishing.models import Status
+from tests.factories import (
+    InvestigatorFactory,
+    KeyContactFactory,
+    PersonFactory,
+    ProgrammeLeadFactory,
+    WorkStreamMemberFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +62,14 @@ def test_names_read_for_display_and_for_sorting():
 
     assert str(person) == "Professor John Mcdonough"
     assert person.sort_name == "Mcdonough, John"
+
+
+@pytest.mark.parametrize(
+    "link_factory", [ProgrammeLeadFactory, InvestigatorFactory, KeyContactFactory, WorkStreamMemberFactory]
+)
+def test_links_to_draft_or_scheduled_people_are_left_out_of_published_person_links(link_factory):
+    shown = link_factory()
+    link_factory(person=PersonFactory(status=Status.DRAFT))
+    link_factory(person=PersonFactory(publish_from=timezone.now() + datetime.timedelta(days=1)))
+
+    assert list(link_factory._meta.model.objects.with_published_person()) == [shown]

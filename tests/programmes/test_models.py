@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from programmes.models import Programme
-from tests.factories import IntakeFactory, ProgrammeFactory
+from publishing.models import Status
+from tests.factories import IntakeFactory, ProgrammeFactory, ProgrammeLeadFactory, ProgrammePartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +74,12 @@ def test_duration_reads_naturally():
     )
     assert ProgrammeFactory(duration_value=1, duration_unit=Programme.DurationUnit.YEARS).duration_display == "1 year"
     assert ProgrammeFactory(duration_value=None, duration_unit="").duration_display == ""
+
+
+@pytest.mark.parametrize("link_factory", [ProgrammeLeadFactory, ProgrammePartnerFactory])
+def test_leads_and_partnerships_of_draft_or_scheduled_programmes_are_left_out(link_factory):
+    shown = link_factory()
+    link_factory(programme=ProgrammeFactory(status=Status.DRAFT))
+    link_factory(programme=ProgrammeFactory(publish_from=timezone.now() + datetime.timedelta(days=1)))
+
+    assert list(link_factory._meta.model.objects.of_published_programme()) == [shown]
