@@ -3,15 +3,12 @@
 import string
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F
 from django.db.models.functions import Lower, Substr, Upper
 from django.urls import reverse
 
-from programmes.models import Programme
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
-from research.models import Investigator, ResearchProject
-from workstreams.models import KeyContact, WorkStream, WorkStreamMember
 
 from . import schema
 from .filters import PersonFilter
@@ -149,47 +146,19 @@ class PersonDetailView(PageMixin, PublishedDetailView):
     model = Person
 
     def get_queryset(self):
-        # Related records are built here, per request, so "published" means published now.
-        published_work_streams = WorkStream.objects.published()
-        return (
-            super()
-            .get_queryset()
-            .select_related("affiliation")
-            .prefetch_related(
-                "expertise",
-                Prefetch("programmes_led", queryset=Programme.objects.published().for_cards()),
-                Prefetch(
-                    "investigator_roles",
-                    queryset=Investigator.objects.filter(project__in=ResearchProject.objects.published())
-                    .select_related("project")
-                    .order_by(F("project__start_date").desc(nulls_last=True), "project__title", "pk"),
-                ),
-                Prefetch(
-                    "key_contact_roles",
-                    queryset=KeyContact.objects.filter(work_stream__in=published_work_streams).select_related(
-                        "work_stream"
-                    ),
-                ),
-                Prefetch(
-                    "work_stream_memberships",
-                    queryset=WorkStreamMember.objects.filter(work_stream__in=published_work_streams).select_related(
-                        "work_stream"
-                    ),
-                ),
-            )
-        )
+        return super().get_queryset().select_related("affiliation").prefetch_related("expertise")
 
     def work_streams(self) -> list[dict]:
-        """Every work stream the person belongs to or is a key contact for, key contacts first."""
+        """Every published work stream the person belongs to or is a key contact for, key contacts first."""
         person = self.object
         entries: dict[int, dict] = {}
-        for role in person.key_contact_roles.all():
+        for role in person.key_contact_roles.of_published_work_stream().select_related("work_stream"):
             entries[role.work_stream_id] = {
                 "work_stream": role.work_stream,
                 "key_contact": True,
                 "role": role.role_label,
             }
-        for membership in person.work_stream_memberships.all():
+        for membership in person.work_stream_memberships.of_published_work_stream().select_related("work_stream"):
             entries.setdefault(
                 membership.work_stream_id, {"work_stream": membership.work_stream, "key_contact": False, "role": ""}
             )
@@ -204,8 +173,10 @@ class PersonDetailView(PageMixin, PublishedDetailView):
         context.update(
             person=person,
             expertise=person.expertise.all(),
-            programmes=person.programmes_led.all(),
-            research_roles=person.investigator_roles.all(),
+            programmes=person.programmes_led.published().for_cards(),
+            research_roles=person.investigator_roles.of_published_project()
+            .select_related("project")
+            .order_by(F("project__start_date").desc(nulls_last=True), "project__title", "pk"),
             work_streams=self.work_streams(),
         )
         return context

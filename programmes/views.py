@@ -1,19 +1,16 @@
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from faculty.models import Person
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
-from research.models import ResearchProject
 from search.query import MAX_QUERY_LENGTH
-from workstreams.models import WorkStream
 
 from . import schema
 from .availability import Availability
 from .filters import SORT, ProgrammeFilter
-from .models import Intake, Programme, ProgrammeLead, ProgrammePartner
+from .models import Programme
 
 
 class ProgrammeListView(PageMixin, FacetedListView):
@@ -120,26 +117,7 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
     context_object_name = "programme"
 
     def get_queryset(self):
-        published_people = Person.objects.published()
-        return (
-            super()
-            .get_queryset()
-            .with_availability()
-            .prefetch_related(
-                Prefetch("intakes", queryset=Intake.objects.with_availability()),
-                Prefetch("partnerships", queryset=ProgrammePartner.objects.select_related("organisation")),
-                Prefetch(
-                    "lead_roles",
-                    queryset=ProgrammeLead.objects.filter(person__in=published_people).select_related(
-                        "person", "person__affiliation"
-                    ),
-                ),
-                "audiences",
-                "topics",
-                Prefetch("work_streams", queryset=WorkStream.objects.published()),
-                Prefetch("related_research", queryset=ResearchProject.objects.published().with_status()),
-            )
-        )
+        return super().get_queryset().with_details()
 
     def get_object(self, queryset=None):
         programme = super().get_object(queryset)
@@ -161,6 +139,7 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
             current_intakes=[i for i in intakes if not i.is_past(today)],
             past_intakes=[i for i in intakes if i.is_past(today)][::-1],
             leads=[role.person for role in programme.lead_roles.all()],
+            research=programme.related_research.published(),
             related=[p for p in programme.pathway if p.is_related],
             follow_on=[p for p in programme.pathway if p.is_follow_on],
             builds_on=[p for p in programme.pathway if p.is_builds_on],

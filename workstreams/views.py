@@ -2,19 +2,16 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Func, OuterRef, Prefetch, Subquery, Window
+from django.db.models import Count, F, Func, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.views.generic import ListView
 
-from faculty.models import Person
-from programmes.models import Programme
 from publishing.seo import PageMixin
 from publishing.views import PublishedDetailView
-from research.models import ResearchProject
 
 from . import schema
-from .models import KeyContact, WorkStream, WorkStreamMember
+from .models import WorkStream
 
 # A work stream page is a digest: past these, a link leads to the full, filtered list.
 PROGRAMMES_PER_KIND = 6
@@ -26,6 +23,15 @@ def count_of(queryset) -> Subquery:
     return Coalesce(Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1]), 0)
 
 
+def published_count(relation: str) -> Subquery:
+    """How many published records a work stream's reverse relation (its programmes, say) holds, as a subquery.
+
+    The records come from the relation's model and its own `published()`: higher apps are read, never imported.
+    """
+    related = WorkStream._meta.get_field(relation)
+    return count_of(related.related_model.objects.published().filter(**{related.field.name: OuterRef("pk")}))
+
+
 class WorkStreamListView(PageMixin, ListView):
     """Every published work stream with its focus areas and how many programmes and projects it has."""
 
@@ -33,11 +39,9 @@ class WorkStreamListView(PageMixin, ListView):
     context_object_name = "work_streams"
 
     def get_queryset(self):
-        programmes = Programme.objects.published().filter(work_streams=OuterRef("pk"))
-        projects = ResearchProject.objects.published().filter(work_streams=OuterRef("pk"))
         return (
             WorkStream.objects.published()
-            .annotate(programme_count=count_of(programmes), project_count=count_of(projects))
+            .annotate(programme_count=published_count("programmes"), project_count=published_count("research_projects"))
             .prefetch_related("focus_areas")
         )
 
@@ -55,27 +59,7 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
 
     def get_queryset(self):
         # Related records are built here, per request, so "published" means published now.
-        published_people = Person.objects.published()
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(
-                "goals",
-                "focus_areas",
-                Prefetch(
-                    "memberships",
-                    queryset=WorkStreamMember.objects.filter(person__in=published_people).select_related(
-                        "person", "person__affiliation"
-                    ),
-                ),
-                Prefetch(
-                    "key_contact_roles",
-                    queryset=KeyContact.objects.filter(person__in=published_people).select_related(
-                        "person", "person__affiliation"
-                    ),
-                ),
-            )
-        )
+        return super().get_queryset().with_details()
 
     def shown_programmes(self):
         """The first few programmes of each kind, each knowing how many of its kind there are.
@@ -83,9 +67,8 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
         A work stream may hold hundreds of programmes: only those shown are read and prefetched.
         """
         return (
-            Programme.objects.published()
+            self.object.programmes.published()
             .for_cards()
-            .filter(work_streams=self.object)
             .annotate(
                 kind_position=Window(RowNumber(), partition_by=F("kind"), order_by=["title", "pk"]),
                 kind_count=Window(Count("pk"), partition_by=F("kind")),
@@ -97,9 +80,8 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
     def shown_projects(self) -> tuple[list, int]:
         """The newest projects, and how many the work stream has in all, in one query."""
         projects = list(
-            ResearchProject.objects.published()
+            self.object.research_projects.published()
             .with_status()
-            .filter(work_streams=self.object)
             .annotate(total=Window(Count("pk")))
             .order_by(F("start_date").desc(nulls_last=True), "title", "pk")[:PROJECTS_SHOWN]
         )
@@ -110,12 +92,13 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
         groups: dict[str, list] = {}
         for programme in programmes:
             groups.setdefault(programme.kind, []).append(programme)
-        order = {kind: index for index, kind in enumerate(Programme.Kind.values)}
+        kinds = self.object.programmes.model.Kind
+        order = {kind: index for index, kind in enumerate(kinds.values)}
         catalogue = reverse("programmes:list")
         return [
             {
                 "kind": kind,
-                "label": Programme.Kind(kind).label if kind in order else kind,
+                "label": kinds(kind).label if kind in order else kind,
                 "programmes": items,
                 "count": items[0].kind_count,
                 "all_url": f"{catalogue}?{urlencode({'work_stream': self.object.slug, 'kind': kind})}",
