@@ -15,10 +15,10 @@ from rest_framework import serializers, viewsets
 
 from faculty.models import Person
 from organisations.models import Organisation
-from programmes.models import Intake, Programme, ProgrammeLead, ProgrammePartner
+from programmes.models import Programme, ProgrammeLead, ProgrammePartner
 from publishing.seo import PageMixin
 from research.models import Investigator, ProjectOrganisation, ResearchProject
-from workstreams.models import KeyContact, WorkStream, WorkStreamMember
+from workstreams.models import KeyContact, WorkStream
 
 from . import docs, filters
 from . import serializers as api_serializers
@@ -50,10 +50,6 @@ def documented(*, list_summary: str, detail_summary: str):
         )(viewset)
 
     return decorate
-
-
-def published_people():
-    return Person.objects.published()
 
 
 def london_midnight() -> datetime.datetime:
@@ -136,18 +132,9 @@ class ProgrammeViewSet(CatalogueViewSet):
             return Programme.objects.none()
         return (
             Programme.objects.published()
-            .with_availability()
+            .with_details()
             .order_by("title", "pk")
             .prefetch_related(
-                Prefetch("intakes", queryset=Intake.objects.with_availability()),
-                "audiences",
-                "topics",
-                Prefetch("work_streams", queryset=WorkStream.objects.published()),
-                Prefetch("partnerships", queryset=ProgrammePartner.objects.select_related("organisation")),
-                Prefetch(
-                    "lead_roles",
-                    queryset=ProgrammeLead.objects.filter(person__in=published_people()).select_related("person"),
-                ),
                 Prefetch("related_programmes", queryset=Programme.objects.published()),
                 Prefetch("progression_to", queryset=Programme.objects.published()),
                 Prefetch("related_research", queryset=ResearchProject.objects.published()),
@@ -176,19 +163,9 @@ class ResearchProjectViewSet(CatalogueViewSet):
     def get_queryset(self):
         return (
             ResearchProject.objects.published()
-            .with_status()
+            .with_details()
             .order_by("-start_date", "title", "pk")
-            .prefetch_related(
-                Prefetch("organisation_roles", queryset=ProjectOrganisation.objects.select_related("organisation")),
-                Prefetch(
-                    "investigator_roles",
-                    queryset=Investigator.objects.filter(person__in=published_people()).select_related("person"),
-                ),
-                Prefetch("work_streams", queryset=WorkStream.objects.published()),
-                "topics",
-                "outputs",
-                Prefetch("informs_programmes", queryset=Programme.objects.published()),
-            )
+            .prefetch_related(Prefetch("informs_programmes", queryset=Programme.objects.published()))
         )
 
     def timestamps(self, project):
@@ -216,21 +193,14 @@ class PersonViewSet(CatalogueViewSet):
                 "expertise",
                 Prefetch(
                     "programme_lead_roles",
-                    queryset=ProgrammeLead.objects.filter(programme__in=Programme.objects.published()).select_related(
-                        "programme"
-                    ),
+                    queryset=ProgrammeLead.objects.of_published_programme().select_related("programme"),
                 ),
                 Prefetch(
-                    "investigator_roles",
-                    queryset=Investigator.objects.filter(
-                        project__in=ResearchProject.objects.published()
-                    ).select_related("project"),
+                    "investigator_roles", queryset=Investigator.objects.of_published_project().select_related("project")
                 ),
                 Prefetch(
                     "key_contact_roles",
-                    queryset=KeyContact.objects.filter(work_stream__in=WorkStream.objects.published()).select_related(
-                        "work_stream"
-                    ),
+                    queryset=KeyContact.objects.of_published_work_stream().select_related("work_stream"),
                 ),
             )
         )
@@ -254,18 +224,9 @@ class WorkStreamViewSet(CatalogueViewSet):
     def get_queryset(self):
         return (
             WorkStream.objects.published()
+            .with_details()
             .order_by("order", "title", "pk")
             .prefetch_related(
-                "goals",
-                "focus_areas",
-                Prefetch(
-                    "key_contact_roles",
-                    queryset=KeyContact.objects.filter(person__in=published_people()).select_related("person"),
-                ),
-                Prefetch(
-                    "memberships",
-                    queryset=WorkStreamMember.objects.filter(person__in=published_people()).select_related("person"),
-                ),
                 Prefetch("programmes", queryset=Programme.objects.published()),
                 Prefetch("research_projects", queryset=ResearchProject.objects.published()),
             )
@@ -293,15 +254,9 @@ class OrganisationViewSet(CatalogueViewSet):
     def get_queryset(self):
         organisation = OuterRef("pk")
         return Organisation.objects.filter(
-            Exists(
-                ProgrammePartner.objects.filter(organisation=organisation, programme__in=Programme.objects.published())
-            )
-            | Exists(
-                ProjectOrganisation.objects.filter(
-                    organisation=organisation, project__in=ResearchProject.objects.published()
-                )
-            )
-            | Exists(published_people().filter(affiliation=organisation))
+            Exists(ProgrammePartner.objects.of_published_programme().filter(organisation=organisation))
+            | Exists(ProjectOrganisation.objects.of_published_project().filter(organisation=organisation))
+            | Exists(Person.objects.published().filter(affiliation=organisation))
         ).order_by("name", "pk")
 
 

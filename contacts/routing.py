@@ -4,9 +4,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from faculty.models import Person
 from programmes.models import Programme
-from workstreams.models import WorkStream
+from workstreams.models import KeyContact, WorkStream
 
 from .models import Enquiry
 
@@ -31,23 +30,23 @@ def route_enquiry(*, programme: Programme | None, work_stream: WorkStream | None
     With a programme but no work stream, the programme's own published work streams stand in,
     so an enquiry about a programme without named leads still reaches its work stream's contacts.
     """
-    people = Person.objects.published().exclude(email="")
-
     if programme is not None:
-        leads = people.filter(programme_lead_roles__programme=programme).order_by("programme_lead_roles__order")
-        if addresses := _unique(leads.values_list("email", flat=True)):
+        leads = programme.lead_roles.with_published_person()
+        if addresses := _unique(leads.values_list("person__email", flat=True)):
             return Routing(Enquiry.Route.PROGRAMME_LEADS, addresses)
 
     if work_stream is not None:
         work_streams = [work_stream]
     elif programme is not None:
-        work_streams = WorkStream.objects.published().filter(programmes=programme)
+        work_streams = programme.work_streams.published()
     else:
-        work_streams = WorkStream.objects.none()
-    contacts = people.filter(key_contact_roles__work_stream__in=work_streams).order_by(
-        "key_contact_roles__work_stream__order", "key_contact_roles__order"
+        work_streams = []
+    contacts = (
+        KeyContact.objects.with_published_person()
+        .filter(work_stream__in=work_streams)
+        .order_by("work_stream__order", "order", "pk")
     )
-    if addresses := _unique(contacts.values_list("email", flat=True)):
+    if addresses := _unique(contacts.values_list("person__email", flat=True)):
         return Routing(Enquiry.Route.WORK_STREAM_CONTACTS, addresses)
 
     return Routing(Enquiry.Route.FALLBACK, (settings.ENQUIRY_FALLBACK_EMAIL,))

@@ -7,7 +7,6 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from faculty.models import Person
 from programmes.models import Programme
 from publishing.seo import PageMixin, absolute_url, centre_organization, centre_reference
 from workstreams.models import KeyContact, WorkStream
@@ -22,11 +21,7 @@ LAST_ENQUIRY_SESSION_KEY = "contacts:last_enquiry"
 
 def work_streams_with_key_contacts() -> list[WorkStream]:
     """Published work streams with their published key contacts in `public_key_contacts`: two queries."""
-    contacts = (
-        KeyContact.objects.filter(person__in=Person.objects.published())
-        .select_related("person__affiliation")
-        .order_by("order", "pk")
-    )
+    contacts = KeyContact.objects.with_published_person().select_related("person__affiliation").order_by("order", "pk")
     return list(
         WorkStream.objects.published()
         .order_by("order", "title")

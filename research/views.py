@@ -3,15 +3,13 @@
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.urls import reverse
 
-from faculty.models import Person
 from programmes.models import Programme
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
-from workstreams.models import WorkStream
 
 from . import schema
 from .filters import ResearchProjectFilter
-from .models import Investigator, ProjectOrganisation, ProjectStatus, ResearchProject
+from .models import ProjectOrganisation, ProjectStatus, ResearchProject
 
 
 class ResearchProjectListView(PageMixin, FacetedListView):
@@ -61,20 +59,8 @@ class ResearchProjectDetailView(PageMixin, PublishedDetailView):
         return (
             super()
             .get_queryset()
-            .with_status()
-            .prefetch_related(
-                Prefetch("organisation_roles", queryset=ProjectOrganisation.objects.select_related("organisation")),
-                Prefetch(
-                    "investigator_roles",
-                    queryset=Investigator.objects.filter(person__in=Person.objects.published()).select_related(
-                        "person", "person__affiliation"
-                    ),
-                ),
-                "outputs",
-                Prefetch("work_streams", queryset=WorkStream.objects.published()),
-                "topics",
-                Prefetch("informs_programmes", queryset=Programme.objects.published().for_cards()),
-            )
+            .with_details()
+            .prefetch_related(Prefetch("informs_programmes", queryset=Programme.objects.published().for_cards()))
         )
 
     def get_context_data(self, **kwargs):
