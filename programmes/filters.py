@@ -12,8 +12,7 @@ from django.db.models import CharField, F, IntegerField, Q, QuerySet, StringAgg,
 from django.db.models.functions import Cast
 
 from organisations.models import Organisation
-from publishing.filters import FacetedFilterSet, FacetFilter, SortFilter
-from search.filters import WordsFilter
+from publishing.filters import FacetedFilterSet, FacetFilter, SortFilter, WordsFilter
 from topics.models import Topic
 from workstreams.models import WorkStream
 

@@ -3,9 +3,9 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
+from publishing.filters import text_search
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
-from search.query import MAX_QUERY_LENGTH
 
 from . import schema
 from .availability import Availability
@@ -34,6 +34,7 @@ class ProgrammeListView(PageMixin, FacetedListView):
 
     def get_context_data(self, **kwargs):
         filterset = self.filterset
+        max_words = text_search().max_length
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         chips = active_filters(self.request, filterset)
@@ -59,8 +60,8 @@ class ProgrammeListView(PageMixin, FacetedListView):
             sort_choices=filterset.form.fields["sort"].choices,
             current_sort=filterset.form.cleaned_data.get("sort") or SORT.TITLE,
             carried_params=carried_params(self.request, filterset),
-            words=self.request.GET.get("q", "")[:MAX_QUERY_LENGTH],
-            words_max_length=MAX_QUERY_LENGTH,
+            words=self.request.GET.get("q", "")[:max_words],
+            words_max_length=max_words,
             page_range=page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             page_title=title,
             page_description=description,
@@ -86,7 +87,7 @@ def active_filters(request, filterset) -> list[dict]:
         chips.append(
             {
                 "facet": "Words",
-                "label": words[:MAX_QUERY_LENGTH],
+                "label": words[: text_search().max_length],
                 "remove_url": f"?{query.urlencode()}" if query else request.path,
             }
         )

@@ -2,10 +2,17 @@
 
 Filters are forgiving: a value that no longer exists (an old bookmark, a retired partner) is dropped and
 reported in `ignored`, never an error page.
+
+A list may also be narrowed by words (`WordsFilter`), through the text search that the search app provides
+at start-up (`use_text_search()`): this base app knows only the hook, never the search index.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django_filters import fields as filter_fields
 
@@ -43,6 +50,58 @@ class LenientChoiceField(filter_fields.ChoiceField):
 
 class SortFilter(django_filters.ChoiceFilter):
     field_class = LenientChoiceField
+
+
+# --- words -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextSearch:
+    """How a list is narrowed by the words a visitor typed; the search app provides it (`SearchConfig.ready()`)."""
+
+    # Keep the rows of an indexed model's queryset that match the words, in the queryset's own order.
+    narrow: Callable[[QuerySet, str], QuerySet]
+    # The words as they will be searched: tidied and cut to `max_length`; empty if nothing is left to search.
+    tidy: Callable[[str], str]
+    max_length: int
+
+
+_text_search: TextSearch | None = None
+
+
+def use_text_search(text_search: TextSearch) -> None:
+    global _text_search
+    _text_search = text_search
+
+
+def text_search() -> TextSearch:
+    """The configured text search; a list that offers words without one is a configuration error."""
+    if _text_search is None:
+        raise ImproperlyConfigured(
+            "No text search is configured: the search app provides it at start-up (add it to INSTALLED_APPS)."
+        )
+    return _text_search
+
+
+class WordsField(forms.CharField):
+    """A words box that is never invalid, whatever is typed (NUL bytes included): odd input is tidied away."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.validators = []
+
+    def to_python(self, value):
+        return text_search().tidy(str(value or ""))
+
+
+class WordsFilter(django_filters.CharFilter):
+    """Narrows a list by words through the text search, keeping the list's own sort."""
+
+    field_class = WordsField
+
+    def filter(self, qs, value):
+        return text_search().narrow(qs, value) if value else qs
 
 
 class FacetFilter(django_filters.MultipleChoiceFilter):

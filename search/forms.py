@@ -1,23 +1,6 @@
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
 
 from .models import Kind
-from .query import MAX_QUERY_LENGTH, clean
-
-
-class QueryField(forms.CharField):
-    """A search box for any form or filter: never invalid, whatever is typed (NUL bytes included).
-
-    Cleans to the tidied text, cut to the query length limit, so it can go straight to `narrow()`.
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
-
-    def to_python(self, value):
-        return clean(str(value or ""))[:MAX_QUERY_LENGTH]
 
 
 class SearchForm(forms.Form):
