@@ -5,14 +5,15 @@ alternatives, different filters all apply. An unknown value is a 400 with the re
 empty page that looks like "no results".
 """
 
-import django_filters
-from django.db.models import Q, QuerySet
+from functools import partial
 
-from faculty.models import Person
+import django_filters
+
+from faculty.models import Person, PersonQuerySet
 from organisations.models import Organisation
 from programmes.availability import Availability
-from programmes.models import Audience, Programme, ProgrammePartner
-from research.models import ProjectOrganisation, ProjectStatus, ResearchProject
+from programmes.models import Audience, Programme, ProgrammePartner, ProgrammeQuerySet
+from research.models import ProjectOrganisation, ProjectStatus, ResearchProject, ResearchProjectQuerySet
 from topics.models import Topic
 from workstreams.models import WorkStream
 
@@ -30,12 +31,23 @@ def _topics(request):
 
 
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
-    """One or more records named by slug."""
+    """One or more records named by slug, through the relation `field_name` (which also types the parameter
+    in the API schema).
 
-    def __init__(self, *args, **kwargs):
+    With `predicate(queryset, slugs)`, the owning model's QuerySet method that the public lists' filters
+    call too, rows linked to any of the records are kept; otherwise rows whose `field_name` is one of them.
+    """
+
+    def __init__(self, *args, predicate=None, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
         kwargs.setdefault("distinct", True)
         super().__init__(*args, **kwargs)
+        self.predicate = predicate
+
+    def filter(self, qs, value):
+        if self.predicate is None:
+            return super().filter(qs, value)
+        return self.predicate(qs, [record.slug for record in value]) if value else qs
 
     def get_filter_predicate(self, v):
         # Match the chosen records themselves; the default would compare their slug with the foreign key.
@@ -45,38 +57,41 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
 class ProgrammeFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Programme.Kind.choices, help_text="Kind of programme.")
     audience = SlugsFilter(
-        field_name="audiences", queryset=Audience.objects.all(), help_text="Audience slug, e.g. doctors."
+        field_name="audiences",
+        queryset=Audience.objects.all(),
+        predicate=ProgrammeQuerySet.for_audiences,
+        help_text="Audience slug, e.g. doctors.",
     )
     level = django_filters.MultipleChoiceFilter(choices=Programme.Level.choices, help_text="Level of study.")
     study_mode = django_filters.MultipleChoiceFilter(choices=Programme.StudyMode.choices, help_text="Study mode.")
     partner = SlugsFilter(
-        queryset=_organisations, method="filter_partner", help_text="Slug of a delivery partner organisation."
+        field_name="partners",
+        queryset=_organisations,
+        predicate=partial(ProgrammeQuerySet.with_partners, role=ProgrammePartner.Role.DELIVERY_PARTNER),
+        help_text="Slug of a delivery partner organisation.",
     )
     commissioner = SlugsFilter(
-        queryset=_organisations, method="filter_commissioner", help_text="Slug of a commissioning organisation."
+        field_name="partners",
+        queryset=_organisations,
+        predicate=partial(ProgrammeQuerySet.with_partners, role=ProgrammePartner.Role.COMMISSIONER),
+        help_text="Slug of a commissioning organisation.",
     )
-    work_stream = SlugsFilter(field_name="work_streams", queryset=_work_streams, help_text="Work stream slug.")
+    work_stream = SlugsFilter(
+        field_name="work_streams",
+        queryset=_work_streams,
+        predicate=ProgrammeQuerySet.in_work_streams,
+        help_text="Work stream slug.",
+    )
     availability = django_filters.MultipleChoiceFilter(
         choices=Availability.choices, help_text="Availability today, computed from the intakes."
     )
-    topic = SlugsFilter(field_name="topics", queryset=_topics, help_text="Topic slug.")
+    topic = SlugsFilter(
+        field_name="topics", queryset=_topics, predicate=ProgrammeQuerySet.with_topics, help_text="Topic slug."
+    )
 
     class Meta:
         model = Programme
         fields = []
-
-    def filter_partner(self, queryset, name, value: QuerySet):
-        return self._with_organisation(queryset, value, ProgrammePartner.Role.DELIVERY_PARTNER)
-
-    def filter_commissioner(self, queryset, name, value: QuerySet):
-        return self._with_organisation(queryset, value, ProgrammePartner.Role.COMMISSIONER)
-
-    @staticmethod
-    def _with_organisation(queryset, organisations, role):
-        if not organisations:
-            return queryset
-        partnered = ProgrammePartner.objects.filter(role=role, organisation__in=organisations)
-        return queryset.filter(pk__in=partnered.values("programme"))
 
 
 class ResearchProjectFilter(django_filters.FilterSet):
@@ -85,27 +100,31 @@ class ResearchProjectFilter(django_filters.FilterSet):
         choices=ProjectStatus.choices,
         help_text="Current, or completed (the end date has passed).",
     )
-    work_stream = SlugsFilter(field_name="work_streams", queryset=_work_streams, help_text="Work stream slug.")
-    topic = SlugsFilter(field_name="topics", queryset=_topics, help_text="Topic slug.")
-    funder = SlugsFilter(queryset=_organisations, method="filter_funder", help_text="Slug of a funding organisation.")
-    partner = SlugsFilter(queryset=_organisations, method="filter_partner", help_text="Slug of a partner organisation.")
+    work_stream = SlugsFilter(
+        field_name="work_streams",
+        queryset=_work_streams,
+        predicate=ResearchProjectQuerySet.in_work_streams,
+        help_text="Work stream slug.",
+    )
+    topic = SlugsFilter(
+        field_name="topics", queryset=_topics, predicate=ResearchProjectQuerySet.with_topics, help_text="Topic slug."
+    )
+    funder = SlugsFilter(
+        field_name="organisations",
+        queryset=_organisations,
+        predicate=partial(ResearchProjectQuerySet.with_organisations, role=ProjectOrganisation.Role.FUNDER),
+        help_text="Slug of a funding organisation.",
+    )
+    partner = SlugsFilter(
+        field_name="organisations",
+        queryset=_organisations,
+        predicate=partial(ResearchProjectQuerySet.with_organisations, role=ProjectOrganisation.Role.PARTNER),
+        help_text="Slug of a partner organisation.",
+    )
 
     class Meta:
         model = ResearchProject
         fields = []
-
-    def filter_funder(self, queryset, name, value: QuerySet):
-        return self._with_organisation(queryset, value, ProjectOrganisation.Role.FUNDER)
-
-    def filter_partner(self, queryset, name, value: QuerySet):
-        return self._with_organisation(queryset, value, ProjectOrganisation.Role.PARTNER)
-
-    @staticmethod
-    def _with_organisation(queryset, organisations, role):
-        if not organisations:
-            return queryset
-        linked = ProjectOrganisation.objects.filter(role=role, organisation__in=organisations)
-        return queryset.filter(pk__in=linked.values("project"))
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -113,8 +132,9 @@ class PersonFilter(django_filters.FilterSet):
         field_name="role_kind", choices=Person.RoleKind.choices, help_text="Faculty, visiting, associate or external."
     )
     work_stream = SlugsFilter(
+        field_name="work_streams",
         queryset=_work_streams,
-        method="filter_work_stream",
+        predicate=PersonQuerySet.in_work_streams,
         help_text="Work stream slug: its members and key contacts.",
     )
     topic = SlugsFilter(field_name="expertise", queryset=_topics, help_text="Topic slug of the person's expertise.")
@@ -122,11 +142,6 @@ class PersonFilter(django_filters.FilterSet):
     class Meta:
         model = Person
         fields = []
-
-    def filter_work_stream(self, queryset, name, value: QuerySet):
-        if not value:
-            return queryset
-        return queryset.filter(Q(work_streams__in=value) | Q(key_contact_for__in=value)).distinct()
 
 
 class WorkStreamFilter(django_filters.FilterSet):

@@ -50,10 +50,7 @@ class PersonFilter(FacetedFilterSet):
     # --- filtering -------------------------------------------------------------------------
 
     def filter_work_stream(self, queryset, name, value):
-        return queryset.filter(
-            Q(pk__in=WorkStreamMember.objects.filter(work_stream__slug__in=value).values("person_id"))
-            | Q(pk__in=KeyContact.objects.filter(work_stream__slug__in=value).values("person_id"))
-        )
+        return queryset.in_work_streams(value)
 
     # --- options and counts ----------------------------------------------------------------
 

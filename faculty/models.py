@@ -43,6 +43,17 @@ class PersonQuerySet(PublishableQuerySet):
     def alphabetical(self):
         return self.order_by("family_name", "given_name")
 
+    def in_work_streams(self, slugs):
+        """Members or key contacts of any of the work streams named by `slugs`.
+
+        The link models are read through the reverse relations: work streams sit above people.
+        """
+        memberships, key_contacts = (
+            self.model._meta.get_field(name).related_model._default_manager.filter(work_stream__slug__in=slugs)
+            for name in ("work_stream_memberships", "key_contact_roles")
+        )
+        return self.filter(Q(pk__in=memberships.values("person_id")) | Q(pk__in=key_contacts.values("person_id")))
+
 
 class Person(Publishable):
     class RoleKind(models.TextChoices):

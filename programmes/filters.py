@@ -59,10 +59,6 @@ class SORT:
     CHOICES = [(TITLE, "Title (A to Z)"), (START, "Next start date"), (DEADLINE, "Application deadline")]
 
 
-def _through_ids(through_model, **lookups) -> QuerySet:
-    return through_model.objects.filter(**lookups).values("programme_id")
-
-
 class ProgrammeFilter(FacetedFilterSet):
     """Filters for `/programmes/` over published programmes.
 
@@ -118,25 +114,19 @@ class ProgrammeFilter(FacetedFilterSet):
     # --- filtering -------------------------------------------------------------------------
 
     def filter_audience(self, queryset, name, value):
-        return queryset.filter(pk__in=_through_ids(Programme.audiences.through, audience__slug__in=value))
+        return queryset.for_audiences(value)
 
     def filter_partner(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=_through_ids(
-                ProgrammePartner, role=ProgrammePartner.Role.DELIVERY_PARTNER, organisation__slug__in=value
-            )
-        )
+        return queryset.with_partners(value, role=ProgrammePartner.Role.DELIVERY_PARTNER)
 
     def filter_commissioner(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=_through_ids(ProgrammePartner, role=ProgrammePartner.Role.COMMISSIONER, organisation__slug__in=value)
-        )
+        return queryset.with_partners(value, role=ProgrammePartner.Role.COMMISSIONER)
 
     def filter_work_stream(self, queryset, name, value):
-        return queryset.filter(pk__in=_through_ids(Programme.work_streams.through, workstream__slug__in=value))
+        return queryset.in_work_streams(value)
 
     def filter_topic(self, queryset, name, value):
-        return queryset.filter(pk__in=_through_ids(Programme.topics.through, topic__slug__in=value))
+        return queryset.with_topics(value)
 
     def filter_duration(self, queryset, name, value):
         condition = Q()

@@ -141,6 +141,26 @@ class ProgrammeQuerySet(PublishableQuerySet):
             models.Prefetch("work_streams", queryset=WorkStream.objects.published()),
         )
 
+    # What the catalogue's filters and the API's mean by each filter: programmes linked to any of the
+    # records named by `slugs`.
+
+    def for_audiences(self, slugs):
+        links = Programme.audiences.through.objects.filter(audience__slug__in=slugs)
+        return self.filter(pk__in=links.values("programme_id"))
+
+    def with_partners(self, slugs, *, role: str):
+        """Programmes that any of these organisations works on in `role` (a `ProgrammePartner.Role`)."""
+        links = ProgrammePartner.objects.filter(role=role, organisation__slug__in=slugs)
+        return self.filter(pk__in=links.values("programme_id"))
+
+    def in_work_streams(self, slugs):
+        links = Programme.work_streams.through.objects.filter(workstream__slug__in=slugs)
+        return self.filter(pk__in=links.values("programme_id"))
+
+    def with_topics(self, slugs):
+        links = Programme.topics.through.objects.filter(topic__slug__in=slugs)
+        return self.filter(pk__in=links.values("programme_id"))
+
 
 class Programme(Publishable):
     class Kind(models.TextChoices):

@@ -7,7 +7,7 @@ a topic that was renamed) is dropped and reported in `ignored`, never an error p
 
 from collections import defaultdict
 
-from django.db.models import Count, F, IntegerField, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Value
 
 from organisations.models import Organisation
 from publishing.filters import FacetedFilterSet, FacetFilter
@@ -15,10 +15,6 @@ from topics.models import Topic
 from workstreams.models import WorkStream
 
 from .models import ProjectOrganisation, ProjectStatus, ResearchProject
-
-
-def _project_ids(through_model, **lookups) -> QuerySet:
-    return through_model.objects.filter(**lookups).values("project_id")
 
 
 class ResearchProjectFilter(FacetedFilterSet):
@@ -46,17 +42,13 @@ class ResearchProjectFilter(FacetedFilterSet):
     # --- filtering -------------------------------------------------------------------------
 
     def filter_work_stream(self, queryset, name, value):
-        through = ResearchProject.work_streams.through
-        return queryset.filter(pk__in=through.objects.filter(workstream__slug__in=value).values("researchproject_id"))
+        return queryset.in_work_streams(value)
 
     def filter_topic(self, queryset, name, value):
-        through = ResearchProject.topics.through
-        return queryset.filter(pk__in=through.objects.filter(topic__slug__in=value).values("researchproject_id"))
+        return queryset.with_topics(value)
 
     def filter_funder(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=_project_ids(ProjectOrganisation, role=ProjectOrganisation.Role.FUNDER, organisation__slug__in=value)
-        )
+        return queryset.with_organisations(value, role=ProjectOrganisation.Role.FUNDER)
 
     # --- options and counts ----------------------------------------------------------------
 

@@ -46,6 +46,22 @@ class ResearchProjectQuerySet(PublishableQuerySet):
             "topics",
         )
 
+    # What the research list's filters and the API's mean by each filter: projects linked to any of the
+    # records named by `slugs`.
+
+    def with_organisations(self, slugs, *, role: str):
+        """Projects that any of these organisations takes part in as `role` (a `ProjectOrganisation.Role`)."""
+        links = ProjectOrganisation.objects.filter(role=role, organisation__slug__in=slugs)
+        return self.filter(pk__in=links.values("project_id"))
+
+    def in_work_streams(self, slugs):
+        links = ResearchProject.work_streams.through.objects.filter(workstream__slug__in=slugs)
+        return self.filter(pk__in=links.values("researchproject_id"))
+
+    def with_topics(self, slugs):
+        links = ResearchProject.topics.through.objects.filter(topic__slug__in=slugs)
+        return self.filter(pk__in=links.values("researchproject_id"))
+
 
 class ResearchProject(Publishable):
     title = models.CharField(max_length=250)
