@@ -7,13 +7,16 @@ A list may also be narrowed by words (`WordsFilter`), through the text search th
 at start-up (`use_text_search()`): this base app knows only the hook, never the search index.
 """
 
-from collections.abc import Callable
+import functools
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import CharField, F, IntegerField, Model, Q, QuerySet, StringAgg, Value
+from django.db.models.functions import Cast
 from django_filters import fields as filter_fields
 
 # More values than any real filter has options: a longer list is a hostile or broken URL.
@@ -104,55 +107,184 @@ class WordsFilter(django_filters.CharFilter):
         return text_search().narrow(qs, value) if value else qs
 
 
+# --- facets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Band:
+    """A range of a number, e.g. durations of one week to three months; `None` leaves an end open."""
+
+    slug: str
+    label: str
+    minimum: int | None
+    maximum: int | None
+
+    def contains(self, number: int | None) -> bool:
+        return (
+            number is not None
+            and (self.minimum is None or number >= self.minimum)
+            and (self.maximum is None or number <= self.maximum)
+        )
+
+    def condition(self, column: str) -> Q:
+        q = Q(**{f"{column}__isnull": False})
+        if self.minimum is not None:
+            q &= Q(**{f"{column}__gte": self.minimum})
+        if self.maximum is not None:
+            q &= Q(**{f"{column}__lte": self.maximum})
+        return q
+
+
+@dataclass(frozen=True)
+class Bands:
+    """A facet whose options are bands of a number column (or annotation), e.g. `Bands("duration_days", ...)`."""
+
+    column: str
+    bands: Sequence[Band]
+
+    def band_of(self, number: int | None) -> str:
+        return next((band.slug for band in self.bands if band.contains(number)), "")
+
+
+@dataclass(frozen=True)
+class Records:
+    """A facet whose options are records linked to the rows, e.g. `Records("audiences", position="order")`.
+
+    `paths` lead from a row to the records, all to the same model (several when a row links to them in
+    several ways: people to work streams as members or as key contacts). Options are labelled by the
+    record field `label` and ordered by `position` (if any), then label. `published` offers published
+    records only; `where` narrows the links, e.g. `Q(partnerships__role=...)`.
+    """
+
+    paths: str | tuple[str, ...]
+    label: str = "name"
+    position: str | None = None
+    published: bool = False
+    where: Q = Q()
+
+    def __post_init__(self):
+        if isinstance(self.paths, str):
+            object.__setattr__(self, "paths", (self.paths,))
+
+    def model(self, rows: type[Model]) -> type[Model]:
+        """The records' model, read through the relations (so a lower app never imports a higher one)."""
+        (model,) = {_follow(rows, path) for path in self.paths}
+        return model
+
+
+def _follow(model: type[Model], path: str) -> type[Model]:
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def _linked_ids(model: type[Model], path: str) -> QuerySet:
+    """The ids of the records at the end of `path` that anything links to, read from the last link table alone
+    (a many-to-many table, or the table holding the foreign key) rather than joined from the rows."""
+    *hops, last = path.split("__")
+    for name in hops:
+        model = model._meta.get_field(name).related_model
+    link = model._meta.get_field(last).path_infos[-1]
+    return link.from_opts.model._base_manager.values(link.join_field.attname)
+
+
 class FacetFilter(django_filters.MultipleChoiceFilter):
-    """Several values of one facet, OR-ed, from a GET form of checkboxes."""
+    """Several values of one facet, OR-ed, from a GET form of checkboxes.
+
+    Options are the fixed `choices`, values of the column `field_name`; or `options_from` says where
+    they come from: `Bands` of a number, or `Records` linked to the rows (read with the counts).
+    `predicate(queryset, values)` applies the chosen values: the owning model's QuerySet method, which
+    the API's filters call too.
+    """
 
     field_class = LenientMultipleChoiceField
 
-    def __init__(self, *args, **kwargs):
+    def __init__(
+        self,
+        *args,
+        options_from: Bands | Records | None = None,
+        predicate: Callable[[QuerySet, list[str]], QuerySet] | None = None,
+        **kwargs,
+    ):
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         kwargs.setdefault("distinct", False)
+        if isinstance(options_from, Bands):
+            kwargs.setdefault("choices", [(band.slug, band.label) for band in options_from.bands])
         super().__init__(*args, **kwargs)
+        self.options_from = options_from
+        self.predicate = predicate
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if self.predicate:
+            return self.predicate(qs, value)
+        if isinstance(self.options_from, Bands):
+            bands = self.options_from
+            return qs.filter(
+                functools.reduce(operator.or_, (b.condition(bands.column) for b in bands.bands if b.slug in value))
+            )
+        return super().filter(qs, value)
+
+
+_COLUMNS = ("facet", "number", "value", "label", "position", "ids")
+
+
+def _zero() -> Value:
+    return Value(0, output_field=IntegerField())
+
+
+def _grouped(queryset: QuerySet, facet: str, *, value=None, number=None) -> QuerySet:
+    """The ids of `queryset`'s rows per value (or number) of a facet, as rows of `_COLUMNS`."""
+    return (
+        queryset.values(number=number or _zero(), value=value or Value(""))
+        .annotate(
+            facet=Value(facet), label=Value(""), position=_zero(), ids=StringAgg(Cast("pk", CharField()), Value(","))
+        )
+        .values_list(*_COLUMNS)
+    )
 
 
 class FacetedFilterSet(django_filters.FilterSet):
-    """A filter set whose FACETS are offered as checkboxes, each option with how many rows it would give.
+    """A filter set whose facets (its `FacetFilter`s) are offered as checkboxes, each option with how many
+    rows it would give.
 
-    The base of every faceted list (programmes, research, people). Subclasses declare their facets
-    as `FacetFilter`s, name them in FACETS in the order the form shows them, and give
-    `count_facets()`: for each facet and option, how many rows the other facets plus that option select.
+    The base of every faceted list (programmes, research, people): subclasses only declare their facets.
+    The queryset they are given is the listing; the options and counts are read from it.
+
+    One query, whatever the URL: for every option, the ids of the listed rows it applies to (one GROUP BY
+    per facet, each id list aggregated into a string, in one UNION ALL of a row per option), and the labels
+    of the record options from their own small tables. Each option becomes a bitmask of row ids, so the
+    count of an option is its mask AND every other facet's selection: disjunctive counts without a query
+    per facet and without Python visiting each row. A filter that is not a facet (words, say) adds one
+    query for the ids it keeps.
     """
 
+    # The facets in the order the form shows them: unless a subclass names them, its FacetFilters in the
+    # order declared.
     FACETS: tuple[str, ...] = ()
 
-    def count_facets(self) -> dict[str, dict[str, int]]:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "FACETS" not in cls.__dict__:
+            cls.FACETS = tuple(name for name, f in cls.declared_filters.items() if isinstance(f, FacetFilter))
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        """`count_facets()`, counted once per request however many parts of the page read them."""
-        if not hasattr(self, "_facet_counts"):
-            self._facet_counts = self.count_facets()
-        return self._facet_counts
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        for name, choices in self._read_options().items():
+            self.filters[name].extra["choices"] = choices
 
-    def total(self) -> int:
-        """How many rows the filters select, read from the counts (no COUNT query)."""
-        raise NotImplementedError
-
-    def filtered_without(self, facet: str | None) -> QuerySet:
-        """The rows the current filters select, ignoring one facet's own values."""
-        self.errors  # noqa: B018 - runs validation so cleaned_data exists
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name != facet:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
+    @property
+    def _sources(self) -> dict[str, Bands | Records | None]:
+        """Where each facet's options come from: its column (None), `Bands` or `Records`."""
+        return {facet: self.filters[facet].options_from for facet in self.FACETS}
 
     # --- what the visitor asked for --------------------------------------------------------
 
     @property
     def ignored(self) -> list[str]:
         """Values in the URL that match no option, so the page can say they were ignored."""
-        self.errors  # noqa: B018
+        self.errors  # noqa: B018 - runs validation so cleaned_data exists
         return [value for field in self.form.fields.values() for value in getattr(field, "ignored", [])]
 
     def selected(self, facet: str) -> list[str]:
@@ -162,6 +294,163 @@ class FacetedFilterSet(django_filters.FilterSet):
     @property
     def is_filtered(self) -> bool:
         return any(self.selected(facet) for facet in self.FACETS)
+
+    def _narrowing(self) -> dict:
+        """The filters in the URL that are not facets (words, say) and select something."""
+        self.errors  # noqa: B018
+        return {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name not in self.FACETS
+            and not isinstance(self.filters[name], SortFilter)
+            and value not in (None, "", [], ())
+        }
+
+    # --- options: one query for every option's rows ----------------------------------------
+
+    def _read_options(self) -> dict[str, list[tuple[str, str]]]:
+        """The options of the record facets (every record a listed row links to, in order), and the rows
+        behind every option of every facet, kept in `_ids` for the counts."""
+        listed = self.queryset.order_by()
+        sources = self._sources
+        branches = []
+        for facet, source in sources.items():
+            if isinstance(source, Records):
+                branches += self._record_branches(listed, facet, source)
+            elif isinstance(source, Bands):
+                # Grouped by the number and banded in Python: a CASE over the bands would repeat the
+                # number's expression once per band in the SQL.
+                branches.append(_grouped(listed, facet, number=F(source.column)))
+            else:
+                branches.append(_grouped(listed, facet, value=F(self.filters[facet].field_name)))
+        rows = list(branches[0].union(*branches[1:], all=True).order_by())
+
+        labels: dict[str, dict[int, tuple]] = {}
+        for facet, pk, slug, label, position, _ids in rows:
+            if facet.endswith(":labels"):
+                labels.setdefault(facet.removesuffix(":labels"), {})[pk] = (position, label.casefold(), slug, label)
+        # The row ids of each option, as the comma-separated lists the query returned.
+        self._ids: dict[str, dict[str, list[str]]] = {facet: {} for facet in self.FACETS}
+        options: dict[str, dict[int, tuple]] = {}
+        for facet, number, value, _label, _position, ids in rows:
+            if facet not in self._ids:
+                continue
+            source = sources[facet]
+            if isinstance(source, Bands):
+                value = source.band_of(number)
+            elif isinstance(source, Records):
+                options.setdefault(facet, {})[number] = key = labels[facet][number]
+                value = key[2]
+            self._ids[facet].setdefault(value, []).append(ids)
+        return {
+            facet: [(slug, label) for *_key, slug, label in sorted(options.get(facet, {}).values())]
+            for facet, source in sources.items()
+            if isinstance(source, Records)
+        }
+
+    def _record_branches(self, listed: QuerySet, facet: str, source: Records) -> list[QuerySet]:
+        """The listed rows' ids per record of a record facet, and the records' slugs, labels and positions.
+
+        Label rows are ("<facet>:labels", id, slug, label, position, ""), read from the small record table
+        (grouping thousands of links by text columns doubled the database's work).
+        """
+        rows = self.queryset.model._default_manager
+        model = source.model(rows.model)
+        # One queryset for links and labels, so both agree on what "published" means at this moment.
+        offered = model._default_manager.published() if source.published else model._default_manager.all()
+        branches = []
+        for path in source.paths:
+            linked = Q(**{f"{path}__in": offered}) if source.published else Q(**{f"{path}__isnull": False})
+            # One filter() call, so the condition and the grouping use the same join.
+            branches.append(_grouped(listed.filter(linked & source.where), facet, number=F(f"{path}__id")))
+        used = functools.reduce(operator.or_, (Q(pk__in=_linked_ids(rows.model, path)) for path in source.paths))
+        branches.append(
+            offered.filter(used)
+            .order_by()
+            .annotate(
+                facet=Value(f"{facet}:labels"),
+                number=F("pk"),
+                value=F("slug"),
+                label=F(source.label),
+                position=F(source.position) if source.position else _zero(),
+                ids=Value(""),
+            )
+            .values_list(*_COLUMNS)
+        )
+        return branches
+
+    # --- counts ----------------------------------------------------------------------------
+
+    def _partition(self) -> str:
+        """A facet that holds every listed row under exactly one value: a column or bands, not records."""
+        for facet, source in self._sources.items():
+            if not isinstance(source, Records):
+                return facet
+        raise ImproperlyConfigured(f"{type(self).__name__} needs a facet that is a column or bands to count its rows.")
+
+    def count_facets(self) -> dict[str, dict[str, int]]:
+        """For each facet and option: how many rows match the other facets plus that option.
+
+        Exactly what following the option's link would show.
+        """
+        narrowing = self._narrowing()
+        chosen = {facet: self.selected(facet) for facet in self.FACETS if self.selected(facet)}
+        if not narrowing and not chosen:
+            # Nothing to intersect: an option's count is the length of its list of ids (or of several lists,
+            # from several bands or paths, which may share rows).
+            counts = {
+                facet: {
+                    value: lists[0].count(",") + 1
+                    if len(lists) == 1
+                    else len({pk for ids in lists for pk in ids.split(",")})
+                    for value, lists in by_value.items()
+                }
+                for facet, by_value in self._ids.items()
+            }
+            self._total = sum(counts[self._partition()].values())
+            return counts
+        # Bit i of a mask stands for the i-th listed row.
+        listed = [pk for lists in self._ids[self._partition()].values() for ids in lists for pk in ids.split(",")]
+        position = {pk: index for index, pk in enumerate(listed)}
+
+        def mask(pks) -> int:
+            digits = bytearray(b"0") * len(listed)
+            for pk in pks:
+                if pk in position:  # a row published since the options were read
+                    digits[position[pk]] = ord("1")
+            return int(digits, 2) if digits else 0
+
+        masks = {
+            facet: {value: mask(pk for ids in lists for pk in ids.split(",")) for value, lists in by_value.items()}
+            for facet, by_value in self._ids.items()
+        }
+        universe = (1 << len(listed)) - 1
+        if narrowing:
+            queryset = self.queryset.order_by()
+            for name, value in narrowing.items():
+                queryset = self.filters[name].filter(queryset, value)
+            universe &= mask(str(pk) for pk in queryset.values_list("pk", flat=True))
+        passes = {
+            facet: functools.reduce(operator.or_, (masks[facet].get(value, 0) for value in values))
+            for facet, values in chosen.items()
+        }
+        counts = {}
+        for facet in self.FACETS:
+            others = functools.reduce(operator.and_, (m for f, m in passes.items() if f != facet), universe)
+            counts[facet] = {value: (m & others).bit_count() for value, m in masks[facet].items()}
+        self._total = functools.reduce(operator.and_, passes.values(), universe).bit_count()
+        return counts
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """`count_facets()`, counted once per request however many parts of the page read them."""
+        if not hasattr(self, "_facet_counts"):
+            self._facet_counts = self.count_facets()
+        return self._facet_counts
+
+    def total(self) -> int:
+        """How many rows the filters select, from the same lists of ids (no COUNT query)."""
+        self.facet_counts()  # sets _total
+        return self._total
 
     # --- the form ----------------------------------------------------------------------------
 

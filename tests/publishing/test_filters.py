@@ -1,11 +1,13 @@
-"""The words hook that lists share (publishing.filters), which the search app fills in."""
+"""The faceted filter base and the words hook that every list shares (publishing.filters)."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.http import QueryDict
 from django.urls import reverse
 
+from faculty.models import Person
 from publishing import filters
-from publishing.filters import text_search
+from publishing.filters import FacetedFilterSet, FacetFilter, Records, text_search
 from search.query import MAX_QUERY_LENGTH
 
 
@@ -20,3 +22,19 @@ def test_a_list_offering_words_without_a_text_search_fails_loudly(client, monkey
 
     with pytest.raises(ImproperlyConfigured):
         client.get(reverse("programmes:list"), {"q": "leadership"})
+
+
+class RecordsOnlyFilter(FacetedFilterSet):
+    work_stream = FacetFilter(options_from=Records("work_streams", label="title", published=True))
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+
+@pytest.mark.django_db
+def test_a_filter_set_without_a_column_facet_cannot_count_its_rows():
+    filterset = RecordsOnlyFilter(QueryDict(""), queryset=Person.objects.published())
+
+    with pytest.raises(ImproperlyConfigured):
+        filterset.total()
