@@ -50,6 +50,7 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content
+	$(BIN)/python manage.py refresh_availability
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

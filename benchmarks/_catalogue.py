@@ -48,7 +48,14 @@ def seed_catalogue(
 
     from faculty.models import Person
     from organisations.models import Organisation
-    from programmes.models import Audience, Intake, Programme, ProgrammeLead, ProgrammePartner
+    from programmes.models import (
+        Audience,
+        Intake,
+        Programme,
+        ProgrammeLead,
+        ProgrammePartner,
+        refresh_stale_availability,
+    )
     from publishing.models import Status
     from research.models import Investigator, ProjectOrganisation, ResearchOutput, ResearchProject
     from topics.models import Topic
@@ -148,6 +155,7 @@ def seed_catalogue(
                 )
             )
     Intake.objects.bulk_create(intakes)
+    refresh_stale_availability()  # once for every programme and intake just inserted
 
     partnerships, leads, audience_links, topic_links, stream_links, related_links = [], [], [], [], [], []
     for programme in programme_rows:

@@ -1,9 +1,10 @@
 """Availability of intakes and programmes: the one place that decides what learners are told.
 
-These database expressions are the only definition of availability. They are evaluated when an
-intake is written and once a day, into stored columns on `Intake` and `Programme`
-(`refresh_availability` in `programmes.models`), which every page, feed and API reads, so a card, a
-programme page and the catalogue filter always agree. "Today" is the date in Europe/London.
+These database expressions are the only definition of availability. They are evaluated into stored
+columns on `Intake` and `Programme`, which every page, feed and API reads, so a card, a programme page
+and the catalogue filter always agree: by whatever writes intakes (`refresh_availability_of` in
+`programmes.models`), and for every row once a day by `manage.py refresh_availability`. Reads never
+write. "Today" is the date in Europe/London.
 """
 
 import datetime

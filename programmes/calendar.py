@@ -108,8 +108,7 @@ def calendar_intakes(intakes):
     """The intakes with a start date or deadline that is not long past, ready for `build_calendar`."""
     since = timezone.localdate() - HISTORY
     return (
-        intakes.with_availability()
-        .filter(Q(start_date__gte=since) | Q(application_deadline__gte=since))
+        intakes.filter(Q(start_date__gte=since) | Q(application_deadline__gte=since))
         .select_related("programme")
         .order_by("start_date", "application_deadline", "pk")
     )

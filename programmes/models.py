@@ -3,8 +3,6 @@ import datetime
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.urls import reverse
 
 from faculty.models import PersonLinkQuerySet
@@ -16,6 +14,7 @@ from .availability import RANKS, Availability, intake_rank, intake_state, today
 
 # Stored columns recomputed from the intakes and the date, never edited or versioned.
 DERIVED_AVAILABILITY = ["availability", "availability_rank", "next_start_date", "next_deadline", "availability_on"]
+DERIVED_INTAKE_AVAILABILITY = ["availability", "availability_rank", "availability_on"]
 
 
 class Audience(models.Model):
@@ -65,44 +64,48 @@ def programme_availability(on: datetime.date) -> dict:
     }
 
 
-# The date this process last brought every stored availability up to, so the check costs nothing
-# after the first request of the day.
-_availability_current_on: datetime.date | None = None
+def stale_availability(on: datetime.date) -> tuple["ProgrammeQuerySet", "IntakeQuerySet"]:
+    """Programmes and intakes whose availability was computed for an earlier day or never, and the
+    programmes of such intakes (written without a refresh: a bulk insert, a fixture)."""
+    intakes = Intake.objects.exclude(availability_on=on)
+    programmes = Programme.objects.filter(~Q(availability_on=on) | Q(pk__in=intakes.values("programme_id")))
+    return programmes, intakes
 
 
-def ensure_availability_current() -> None:
-    """Recompute the stored availability computed for an earlier day, once a day per process.
+def refresh_stale_availability(on: datetime.date | None = None) -> tuple[int, int]:
+    """Recompute what `stale_availability` finds: the daily job (`manage.py refresh_availability`).
 
-    Availability depends on the date as well as on the intakes: an intake's save refreshes its own
-    programme at once, and the first read of a new day (in Europe/London) refreshes the rest.
-    Concurrent processes may both run it; the updates are idempotent.
+    Availability depends on the date as well as on the intakes, so this runs shortly after midnight
+    in Europe/London. It writes nothing when nothing is stale: every write invalidates the cached pages
+    that read the table. Returns how many programmes and intakes it recomputed.
     """
-    global _availability_current_on
-    on = today()
-    if _availability_current_on != on:
-        # Every write invalidates the page cache (hsmc_site.caching), so only the first process of the
-        # day writes; the others see that nothing is stale and read on.
-        for stale in (Intake.objects.exclude(availability_on=on), Programme.objects.exclude(availability_on=on)):
-            if stale.exists():
-                stale.refresh_availability(on)
-        _availability_current_on = on
+    on = on or today()
+    programmes, intakes = stale_availability(on)
+    # Programmes first: they are computed from the intakes' dates, and picked out by the intakes' staleness.
+    refreshed_programmes = programmes.refresh_availability(on) if programmes.exists() else 0
+    refreshed_intakes = intakes.refresh_availability(on) if intakes.exists() else 0
+    return refreshed_programmes, refreshed_intakes
+
+
+def save_arguments_keeping_derived(instance: models.Model, derived: list[str], kwargs: dict) -> dict:
+    """`save()` arguments that leave the derived availability columns out of an UPDATE.
+
+    Only `refresh_availability` writes them: an instance read before its intakes or the date changed
+    must not write back what it read. A new row is inserted whole, with the defaults, for the caller's
+    refresh (or the daily job) to correct.
+    """
+    if instance._state.adding or kwargs.get("force_insert") or kwargs.get("update_fields") is not None:
+        return kwargs
+    skipped = {*derived, *instance.get_deferred_fields()}
+    written = [f.attname for f in instance._meta.concrete_fields if not f.primary_key and f.attname not in skipped]
+    return {**kwargs, "update_fields": written}
 
 
 class ProgrammeQuerySet(PublishableQuerySet):
-    def with_availability(self):
-        """These programmes, with their stored availability made current for today first.
-
-        Availability, its rank, the next start date and the next application deadline are stored
-        columns (see `Programme.availability`), so listing, filtering and sorting by them is a plain
-        indexed read instead of four correlated subqueries per programme.
-        """
-        ensure_availability_current()
-        return self
-
     def refresh_availability(self, on: datetime.date | None = None) -> int:
         """Recompute these programmes' stored availability from their intakes, as on a date."""
         on = on or today()
-        return models.QuerySet.update(self, availability_on=on, **programme_availability(on))
+        return self.update(availability_on=on, **programme_availability(on))
 
     def with_duration_days(self):
         """Approximate length in days, so durations in different units compare and band."""
@@ -121,7 +124,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
 
     def for_cards(self):
         """Everything a programme card shows, in a fixed number of queries."""
-        return self.with_availability().prefetch_related(
+        return self.prefetch_related(
             models.Prefetch(
                 "partnerships",
                 queryset=ProgrammePartner.objects.select_related("organisation"),
@@ -131,7 +134,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
     def with_details(self):
         """Everything a programme's page and its API record show, in a fixed number of queries."""
         return self.for_cards().prefetch_related(
-            models.Prefetch("intakes", queryset=Intake.objects.with_availability()),
+            "intakes",
             models.Prefetch(
                 "lead_roles",
                 queryset=ProgrammeLead.objects.with_published_person().select_related("person", "person__affiliation"),
@@ -295,14 +298,13 @@ class Programme(Publishable):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # A save writes every column, the derived ones too, from this instance, which may be older than
-        # its intakes' last change: recompute them.
-        refresh_availability_of(programme_ids={self.pk})
-        self.availability, self.availability_rank, self.next_start_date, self.next_deadline, self.availability_on = (
-            Programme.objects.filter(pk=self.pk).values_list(*DERIVED_AVAILABILITY)[0]
-        )
+    def save(self, **kwargs):
+        updating = not self._state.adding
+        super().save(**save_arguments_keeping_derived(self, DERIVED_AVAILABILITY, kwargs))
+        if updating:
+            # The update left the derived columns alone, and this instance may predate its intakes' last
+            # change: read back what is stored.
+            self.refresh_from_db(fields=DERIVED_AVAILABILITY)
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:detail", kwargs={"slug": self.slug})
@@ -390,37 +392,21 @@ class ProgrammeLead(models.Model):
 
 
 class IntakeQuerySet(models.QuerySet):
-    def with_availability(self):
-        """These intakes, with their stored availability made current for today first."""
-        ensure_availability_current()
-        return self
-
     def refresh_availability(self, on: datetime.date | None = None) -> int:
         """Recompute these intakes' stored availability, as on a date (see `intake_rules`)."""
         on = on or today()
-        return models.QuerySet.update(
-            self, availability=intake_state(on), availability_rank=intake_rank(on), availability_on=on
-        )
+        return self.update(availability=intake_state(on), availability_rank=intake_rank(on), availability_on=on)
 
     def published(self):
         return self.filter(programme__in=Programme.objects.published())
 
-    # Writes that bypass `Intake.save()` still keep the stored availability true.
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        refresh_availability_of(programme_ids={intake.programme_id for intake in created})
-        return created
-
-    def update(self, **kwargs):
-        programme_ids = set(self.values_list("programme_id", flat=True))
-        updated = super().update(**kwargs)
-        moved_to = kwargs.get("programme", kwargs.get("programme_id"))
-        refresh_availability_of(programme_ids=programme_ids | ({moved_to} if moved_to else set()))
-        return updated
-
 
 def refresh_availability_of(*, programme_ids) -> None:
-    """Recompute the stored availability of some programmes and of all their intakes, for today."""
+    """Recompute the stored availability of some programmes and of all their intakes, for today.
+
+    Saving an intake does not touch its programme: whatever writes intakes (the admin, an import, a
+    revert) calls this once for every programme it changed, the one an intake moved away from too.
+    """
     programme_ids = {getattr(pk, "pk", pk) for pk in programme_ids}
     if programme_ids:
         Intake.objects.filter(programme__in=programme_ids).refresh_availability()
@@ -460,7 +446,7 @@ class Intake(models.Model):
     availability_on = models.DateField(null=True, editable=False)
 
     objects = IntakeQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["availability", "availability_rank", "availability_on"])
+    history = HistoricalRecords(excluded_fields=DERIVED_INTAKE_AVAILABILITY)
 
     class Meta:
         ordering = [F("start_date").asc(nulls_last=True), "pk"]
@@ -498,23 +484,11 @@ class Intake(models.Model):
         when = self.start_date.strftime("%-d %B %Y") if self.start_date else "dates to be confirmed"
         return f"{self.programme}: {self.label or when}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # The programme's availability is derived from its intakes: the one it left too, if moved.
-        refresh_availability_of(programme_ids={self.programme_id, getattr(self, "_loaded_programme_id", None)} - {None})
-        self._loaded_programme_id = self.programme_id
-        self.availability, self.availability_rank, self.availability_on = Intake.objects.filter(pk=self.pk).values_list(
-            "availability", "availability_rank", "availability_on"
-        )[0]
+    def save(self, **kwargs):
+        super().save(**save_arguments_keeping_derived(self, DERIVED_INTAKE_AVAILABILITY, kwargs))
 
     def get_absolute_url(self) -> str:
         return self.programme.get_absolute_url()
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        instance._loaded_programme_id = instance.__dict__.get("programme_id")
-        return instance
 
     @property
     def availability_label(self) -> str:
@@ -525,9 +499,3 @@ class Intake(models.Model):
         if self.availability != Availability.CLOSED or self.start_date is None:
             return False
         return self.start_date < today
-
-
-@receiver(post_delete, sender=Intake, dispatch_uid="programmes.intake_deleted")
-def intake_deleted(sender, instance, **kwargs) -> None:
-    # Also runs for deletions by queryset and by cascade, which never call `Intake.delete()`.
-    refresh_availability_of(programme_ids={instance.programme_id})

@@ -156,7 +156,6 @@ def related_programmes(programme: Programme) -> list[Programme]:
     before = Programme.progression_to.through.objects.filter(to_programme=programme)
     return list(
         Programme.objects.published()
-        .with_availability()
         .filter(
             Q(pk__in=similar.values("to_programme"))
             | Q(pk__in=onward.values("to_programme"))

@@ -191,7 +191,7 @@ def _course(provider: ET.Element, programme: Programme, *, contact_url: str) -> 
 
 def xcri_programmes():
     """Published programmes with what the feed shows, in four queries whatever the catalogue's size."""
-    advertised = Intake.objects.with_availability().exclude(availability=Availability.CLOSED)
+    advertised = Intake.objects.exclude(availability=Availability.CLOSED)
     return (
         Programme.objects.published()
         .order_by("title", "pk")

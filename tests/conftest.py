@@ -16,20 +16,6 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _availability_checked_today(monkeypatch):
-    """Tests start as if this process had already brought stored availability up to today.
-
-    Every test's own writes keep it true; without this, the once-a-day refresh would run in
-    whichever test came first and add two queries to its count. Tests of that refresh move the clock.
-    """
-    from django.utils import timezone
-
-    from programmes import models
-
-    monkeypatch.setattr(models, "_availability_current_on", timezone.localdate())
-
-
 @pytest.fixture
 def content_editor(db):
     return UserFactory(username="content-editor", groups=[Group.objects.get(name=CONTENT_EDITORS)])

@@ -9,7 +9,15 @@ from django.utils import timezone
 from contacts.models import Enquiry
 from faculty.models import Person
 from organisations.models import Organisation
-from programmes.models import Audience, Intake, Programme, ProgrammeLead, ProgrammePartner
+from programmes.models import (
+    DERIVED_INTAKE_AVAILABILITY,
+    Audience,
+    Intake,
+    Programme,
+    ProgrammeLead,
+    ProgrammePartner,
+    refresh_availability_of,
+)
 from publishing.models import Status
 from research.models import Investigator, ProjectOrganisation, ResearchOutput, ResearchProject
 from topics.models import Topic
@@ -121,6 +129,14 @@ class IntakeFactory(factory.django.DjangoModelFactory):
     end_date = factory.LazyAttribute(lambda i: i.start_date + datetime.timedelta(days=365) if i.start_date else None)
     application_deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
     places = 50
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        intake = super()._create(model_class, *args, **kwargs)
+        # What every writer of intakes does once it has written them.
+        refresh_availability_of(programme_ids={intake.programme_id})
+        intake.refresh_from_db(fields=DERIVED_INTAKE_AVAILABILITY)
+        return intake
 
 
 class ProgrammePartnerFactory(factory.django.DjangoModelFactory):

@@ -2,9 +2,13 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from hsmc_site.roles import CONTENT_EDITORS
+from programmes.availability import Availability
 from programmes.models import Intake, Programme, ProgrammePartner
 from publishing.models import Status
 from tests.factories import (
@@ -174,6 +178,90 @@ def test_programme_list_shows_availability_and_filters_by_it(editor_client):
     assert list(response.context["cl"].result_list) == [open_programme]
 
 
+# Availability: whatever the admin does to intakes recomputes the programme once -------------------
+
+
+def availability_writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "availability_on" in q["sql"]]
+
+
+def test_intakes_added_on_the_programme_form_update_its_availability_once(editor_client):
+    programme = ProgrammeFactory()
+    change_url = reverse("admin:programmes_programme_change", args=[programme.pk])
+    data = form_data(editor_client.get(change_url))
+    fill_inline_row(data, "intakes", label="Cohort 1", start_date="2031-01-13", application_deadline="2030-11-30")
+    fill_inline_row(data, "intakes", label="Cohort 2", start_date="2032-01-12")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.post(change_url, data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert Programme.objects.get(pk=programme.pk).availability == Availability.OPEN
+    assert len(availability_writes(queries)) == 2  # its intakes, then the programme: not once per row
+
+
+def test_saving_a_programme_without_touching_its_intakes_leaves_availability_alone(editor_client):
+    programme = IntakeFactory().programme
+    change_url = reverse("admin:programmes_programme_change", args=[programme.pk])
+    data = set_fields(form_data(editor_client.get(change_url)), summary="A new summary.")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert editor_client.post(change_url, data).status_code == 302
+
+    assert availability_writes(queries) == []
+    assert Programme.objects.get(pk=programme.pk).availability == Availability.OPEN
+
+
+def test_changing_an_intake_in_the_intake_admin_updates_its_programme(editor_client):
+    intake = IntakeFactory()
+    change_url = reverse("admin:programmes_intake_change", args=[intake.pk])
+    data = set_fields(form_data(editor_client.get(change_url)), status=Intake.Status.FULL)
+
+    assert editor_client.post(change_url, data).status_code == 302
+
+    assert Programme.objects.get(pk=intake.programme_id).availability == Availability.CLOSED
+    assert Intake.objects.get(pk=intake.pk).availability == Availability.CLOSED
+
+
+def test_moving_an_intake_in_the_intake_admin_updates_both_programmes(editor_client):
+    intake = IntakeFactory()
+    old, new = intake.programme, ProgrammeFactory()
+    change_url = reverse("admin:programmes_intake_change", args=[intake.pk])
+    data = set_fields(form_data(editor_client.get(change_url)), programme=new.pk)
+
+    assert editor_client.post(change_url, data).status_code == 302
+
+    assert Programme.objects.get(pk=old.pk).availability == Availability.DATES_TBC
+    assert Programme.objects.get(pk=new.pk).availability == Availability.OPEN
+
+
+def test_deleting_intakes_in_the_intake_admin_updates_their_programmes(editor_client):
+    first, second, third = IntakeFactory(), IntakeFactory(), IntakeFactory()
+    delete_url = reverse("admin:programmes_intake_delete", args=[first.pk])
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 302
+    changelist = reverse("admin:programmes_intake_changelist")
+    selected = {"action": "delete_selected", "_selected_action": [second.pk, third.pk], "post": "yes"}
+    assert editor_client.post(changelist, selected).status_code == 302
+
+    for intake in (first, second, third):
+        assert Programme.objects.get(pk=intake.programme_id).availability == Availability.DATES_TBC
+
+
+def test_reverting_an_intake_updates_its_programme(editor_client):
+    intake = IntakeFactory()
+    version = intake.history.first()
+    change_url = reverse("admin:programmes_intake_change", args=[intake.pk])
+    data = set_fields(form_data(editor_client.get(change_url)), status=Intake.Status.CANCELLED)
+    assert editor_client.post(change_url, data).status_code == 302
+    assert Programme.objects.get(pk=intake.programme_id).availability == Availability.CLOSED
+
+    revert_url = reverse("admin:programmes_intake_simple_history", args=[intake.pk, version.history_id])
+    response = editor_client.post(revert_url, form_data(editor_client.get(revert_url)))
+
+    assert response.status_code == 302, form_errors(response)
+    assert Programme.objects.get(pk=intake.programme_id).availability == Availability.OPEN
+
+
 def test_programmes_due_for_review_are_listed_by_the_review_filter(editor_client):
     stale = ProgrammeFactory(title="Stale page", review_by=datetime.date(2020, 1, 1))
     ProgrammeFactory(title="Fresh page", review_by=datetime.date(2099, 1, 1))
@@ -306,6 +394,22 @@ def test_csv_import_confirmed_creates_and_updates_programmes_with_their_links(
     latest = created.history.order_by("history_date").first()
     assert latest.history_user == content_editor
     assert latest.history_change_reason == "Imported from a CSV file"
+
+
+def test_csv_import_keeps_the_availability_of_the_programmes_it_updates(editor_client, import_setting):
+    # The import writes programmes, never intakes: their availability stays as stored, with no refresh per row.
+    IntakeFactory(programme=import_setting)
+    preview = upload_for_preview(editor_client, csv_file(*VALID_ROWS))
+    confirm = form_data(preview, containing="import_file_name")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.post(reverse("admin:programmes_programme_process_import"), confirm, follow=True)
+
+    assert "Import finished: 1 new, 1 updated" in response.text
+    assert availability_writes(queries) == []
+    assert Programme.objects.get(pk=import_setting.pk).availability == Availability.OPEN
+    created = Programme.objects.get(slug="medical-leadership-in-practice")
+    assert (created.availability, created.availability_on) == (Availability.DATES_TBC, timezone.localdate())
 
 
 def test_csv_import_with_an_invalid_row_reports_row_and_reason_and_changes_nothing(editor_client, import_setting):

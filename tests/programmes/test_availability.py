@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from programmes import models as programmes_models
 from programmes.availability import Availability
-from programmes.models import Intake, Programme
+from programmes.models import Intake, Programme, refresh_availability_of, refresh_stale_availability
 from tests.factories import IntakeFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -163,8 +165,8 @@ def test_today_is_the_london_date_just_after_midnight_in_summer(monkeypatch):
     # 23:30 UTC on 30 June is 00:30 on 1 July in London (BST): a 30 June deadline has passed.
     _freeze_utc(monkeypatch, datetime.datetime(2026, 6, 30, 23, 30, tzinfo=datetime.UTC))
     intake = IntakeFactory(application_deadline=datetime.date(2026, 6, 30), start_date=datetime.date(2026, 9, 1))
-    assert Intake.objects.with_availability().get(pk=intake.pk).availability == Availability.STARTING_SOON
-    programme = Programme.objects.with_availability().get(pk=intake.programme_id)
+    assert Intake.objects.get(pk=intake.pk).availability == Availability.STARTING_SOON
+    programme = Programme.objects.get(pk=intake.programme_id)
     assert programme.availability == Availability.STARTING_SOON
     assert programme.next_deadline is None
 
@@ -173,76 +175,126 @@ def test_deadline_day_lasts_until_midnight_london_time_in_summer(monkeypatch):
     # 22:59 UTC on 30 June is 23:59 in London: the deadline day is not over yet.
     _freeze_utc(monkeypatch, datetime.datetime(2026, 6, 30, 22, 59, tzinfo=datetime.UTC))
     intake = IntakeFactory(application_deadline=datetime.date(2026, 6, 30), start_date=datetime.date(2026, 9, 1))
-    assert Intake.objects.with_availability().get(pk=intake.pk).availability == Availability.OPEN
+    assert Intake.objects.get(pk=intake.pk).availability == Availability.OPEN
 
 
 def test_deadline_day_lasts_until_midnight_london_time_in_winter(monkeypatch):
     # In January London is on GMT: 23:30 UTC on 31 January is still 31 January.
     _freeze_utc(monkeypatch, datetime.datetime(2026, 1, 31, 23, 30, tzinfo=datetime.UTC))
     intake = IntakeFactory(application_deadline=datetime.date(2026, 1, 31), start_date=datetime.date(2026, 3, 1))
-    assert Intake.objects.with_availability().get(pk=intake.pk).availability == Availability.OPEN
+    assert Intake.objects.get(pk=intake.pk).availability == Availability.OPEN
 
 
-# --- stored availability: kept true by every write, and by the passing of days -------------------
+# --- stored availability: kept true by whatever writes intakes, and by the daily job ---------------
 
 
-def test_saving_an_intake_updates_its_programme_at_once():
+def test_refreshing_after_an_intake_is_saved_updates_it_and_its_programme():
     today = timezone.localdate()
     intake = IntakeFactory(application_deadline=today + 10 * DAY, start_date=today + 30 * DAY)
     programme = Programme.objects.get(pk=intake.programme_id)
     assert (programme.availability, programme.next_deadline) == (Availability.OPEN, today + 10 * DAY)
-    assert intake.availability == Availability.OPEN  # the saved instance reads its derived fields back
+    assert intake.availability == Availability.OPEN
 
     intake.status = Intake.Status.FULL
     intake.save()
+    refresh_availability_of(programme_ids={intake.programme_id})
     programme.refresh_from_db()
     assert (programme.availability, programme.next_deadline) == (Availability.CLOSED, None)
-    assert intake.availability == Availability.CLOSED
+    assert Intake.objects.get(pk=intake.pk).availability == Availability.CLOSED
+
+
+def test_saving_an_intake_does_not_write_its_programme():
+    intake = IntakeFactory()
+    intake.status = Intake.Status.FULL
+    with CaptureQueriesContext(connection) as queries:
+        intake.save()
+    assert not [q["sql"] for q in queries if Programme._meta.db_table in q["sql"] and "UPDATE" in q["sql"]]
+
+
+def test_saving_a_programme_does_not_write_its_intakes():
+    programme = IntakeFactory().programme
+    programme.title = "Renamed"
+    with CaptureQueriesContext(connection) as queries:
+        programme.save()
+    assert not [q["sql"] for q in queries if Intake._meta.db_table in q["sql"] and "UPDATE" in q["sql"]]
 
 
 def test_deleting_the_last_intake_leaves_dates_to_be_confirmed():
     today = timezone.localdate()
     intake = IntakeFactory(application_deadline=today + 10 * DAY, start_date=today + 30 * DAY)
     Intake.objects.filter(pk=intake.pk).delete()
+    refresh_availability_of(programme_ids={intake.programme_id})
     programme = Programme.objects.get(pk=intake.programme_id)
     assert (programme.availability, programme.next_start_date) == (Availability.DATES_TBC, None)
 
 
-def test_moving_an_intake_updates_both_programmes():
+def test_moving_an_intake_and_refreshing_both_programmes_updates_both():
     today = timezone.localdate()
     intake = IntakeFactory(application_deadline=today + 10 * DAY, start_date=today + 30 * DAY)
     old, new = intake.programme, ProgrammeFactory()
     intake = Intake.objects.get(pk=intake.pk)
     intake.programme = new
     intake.save()
+    refresh_availability_of(programme_ids={old, new})
     assert Programme.objects.get(pk=old.pk).availability == Availability.DATES_TBC
     assert Programme.objects.get(pk=new.pk).availability == Availability.OPEN
 
 
-def test_bulk_writes_to_intakes_keep_programmes_true():
+def test_the_daily_job_corrects_intakes_written_in_bulk_without_a_refresh():
     today = timezone.localdate()
     programme = ProgrammeFactory()
     Intake.objects.bulk_create(
         [IntakeFactory.build(programme=programme, application_deadline=today + DAY, start_date=today + 9 * DAY)]
     )
+    assert Programme.objects.get(pk=programme.pk).availability == Availability.DATES_TBC  # nobody refreshed it
+    assert refresh_stale_availability() == (1, 1)
     assert Programme.objects.get(pk=programme.pk).availability == Availability.OPEN
-    Intake.objects.filter(programme=programme).update(status=Intake.Status.CANCELLED)
-    assert Programme.objects.get(pk=programme.pk).availability == Availability.CLOSED
+    assert Intake.objects.get(programme=programme).availability == Availability.OPEN
 
 
-def test_the_first_read_of_a_new_day_recomputes_what_the_date_changed(monkeypatch):
+def test_bulk_updates_to_intakes_and_one_refresh_keep_programmes_true():
+    today = timezone.localdate()
+    programmes = [ProgrammeFactory(), ProgrammeFactory()]
+    for programme in programmes:
+        IntakeFactory(programme=programme, application_deadline=today + DAY, start_date=today + 9 * DAY)
+    Intake.objects.filter(programme__in=programmes).update(status=Intake.Status.CANCELLED)
+    refresh_availability_of(programme_ids=programmes)
+    stored = Programme.objects.filter(pk__in=[p.pk for p in programmes]).values_list("availability", flat=True)
+    assert set(stored) == {Availability.CLOSED}
+
+
+def test_the_daily_job_recomputes_what_the_date_changed(monkeypatch):
     _freeze_utc(monkeypatch, datetime.datetime(2026, 6, 30, 12, 0, tzinfo=datetime.UTC))
     intake = IntakeFactory(application_deadline=datetime.date(2026, 6, 30), start_date=datetime.date(2026, 9, 1))
-    assert Programme.objects.with_availability().get(pk=intake.programme_id).availability == Availability.OPEN
+    assert Programme.objects.get(pk=intake.programme_id).availability == Availability.OPEN
 
-    # Nothing was written overnight; the deadline passed all the same.
-    _freeze_utc(monkeypatch, datetime.datetime(2026, 7, 1, 8, 0, tzinfo=datetime.UTC))
-    programme = Programme.objects.with_availability().get(pk=intake.programme_id)
+    # Nothing was written overnight; the deadline passed all the same. Reads alone do not notice.
+    _freeze_utc(monkeypatch, datetime.datetime(2026, 7, 1, 0, 5, tzinfo=datetime.UTC))
+    assert Programme.objects.get(pk=intake.programme_id).availability == Availability.OPEN
+    call_command("refresh_availability")
+    programme = Programme.objects.get(pk=intake.programme_id)
     assert (programme.availability, programme.availability_on) == (
         Availability.STARTING_SOON,
         datetime.date(2026, 7, 1),
     )
     assert Intake.objects.get(pk=intake.pk).availability == Availability.STARTING_SOON
+
+
+def test_the_daily_job_is_quiet_and_a_dry_run_writes_nothing(monkeypatch, capsys):
+    today = timezone.localdate()
+    intake = IntakeFactory(start_date=today + 30 * DAY)
+    tomorrow = timezone.now() + DAY
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
+
+    call_command("refresh_availability", "--dry-run")
+    assert "Would recompute 1 programmes and 1 intakes" in capsys.readouterr().out
+    assert Programme.objects.get(pk=intake.programme_id).availability_on == today
+
+    call_command("refresh_availability")
+    assert capsys.readouterr().out == ""  # cron mails whatever a job prints
+    assert Programme.objects.get(pk=intake.programme_id).availability_on == today + DAY
+    call_command("refresh_availability", verbosity=2)
+    assert "Recomputed 0 programmes and 0 intakes" in capsys.readouterr().out
 
 
 def test_history_does_not_version_derived_availability():
@@ -252,13 +304,12 @@ def test_history_does_not_version_derived_availability():
         assert "availability_on" not in versioned
 
 
-def test_the_daily_check_writes_nothing_when_nothing_is_stale(monkeypatch, django_assert_num_queries):
-    # Every write invalidates cached pages, so a new process's first read must not write needlessly.
+def test_the_daily_job_writes_nothing_when_nothing_is_stale(django_assert_num_queries):
+    # Every write invalidates cached pages, so running the job again must not write needlessly.
     IntakeFactory(start_date=timezone.localdate() + 30 * DAY)
     ProgrammeFactory()  # a new programme has no intakes: its defaults are already today's availability
-    monkeypatch.setattr(programmes_models, "_availability_current_on", None)
-    with django_assert_num_queries(2):  # is anything stale? (intakes, programmes)
-        Programme.objects.with_availability()
+    with django_assert_num_queries(2):  # is anything stale? (programmes, intakes)
+        assert refresh_stale_availability() == (0, 0)
 
 
 def test_saving_an_older_copy_of_a_programme_keeps_its_availability_true():

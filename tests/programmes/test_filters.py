@@ -37,7 +37,7 @@ def titles(client, query: str) -> list[str]:
 
 
 def counts(query: str = "") -> dict[str, dict[str, int]]:
-    queryset = Programme.objects.published().with_availability().with_duration_days()
+    queryset = Programme.objects.published().with_duration_days()
     filterset = ProgrammeFilter(QueryDict(query), queryset=queryset)
     return {
         facet["name"]: {option["value"]: option["count"] for option in facet["options"]} for facet in filterset.facets()
