@@ -1,6 +1,5 @@
 """Writing records into the search index. Called by `search.signals` and `rebuild_search_index`."""
 
-import copy
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -26,17 +25,6 @@ def _write(source: Source, content_type: ContentType, objects: list[models.Model
     )
     written = SearchDocument.objects.filter(content_type=content_type, object_id__in=[obj.pk for obj in objects])
     get_backend().documents_written(written, documents)
-
-
-def index_new(instance: models.Model) -> None:
-    """Index a record just saved for the first time: it cannot have links yet, so none are fetched."""
-    source = source_for(type(instance))
-    if source is None:
-        return
-    # A copy, so that the caller's instance does not keep these empty caches once links are added.
-    fresh = copy.copy(instance)
-    fresh._prefetched_objects_cache = {name: getattr(fresh, name).none() for name in source.relations}
-    _write(source, ContentType.objects.get_for_model(source.model), [fresh])
 
 
 def index_objects(model: type[models.Model], pks: Iterable[int] | None = None) -> int:

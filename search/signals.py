@@ -5,9 +5,16 @@ models, so those apps know nothing about search. Besides the indexed records the
 everything whose text feeds a document: renaming a partner organisation, a person or a topic
 reindexes the programmes, projects, people and work streams that mention it.
 
+The receivers only note which records to reindex. Each is indexed once, when the transaction commits
+(at once outside a transaction): an admin save that changes a programme, its partners, its leads and
+three of its many-to-many fields writes its document once, not once per change.
+
 Fixture loading (`raw` saves) is skipped: run `manage.py rebuild_search_index` afterwards.
 """
 
+from collections import defaultdict
+
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from faculty.models import Person
@@ -18,7 +25,7 @@ from topics.models import Topic
 from workstreams.models import Goal, KeyContact, WorkStream, WorkStreamMember
 
 from .documents import SOURCES
-from .indexing import index_new, index_objects, unindex_objects
+from .indexing import index_objects
 
 # Records whose names appear in other documents: (indexed model, lookup from it to the record).
 MENTIONED_IN = {
@@ -67,50 +74,90 @@ MANY_TO_MANY = [
 ]
 
 
-def _mentioning(instance) -> list[tuple[type, list[int]]]:
+def _mentioning(model, pks) -> list[tuple[type, set[int]]]:
+    """The indexed records that mention these records of `model` by name."""
     found = []
-    for model, lookup in MENTIONED_IN.get(type(instance), []):
-        pks = list(model.objects.filter(**{lookup: instance.pk}).values_list("pk", flat=True).distinct())
-        if pks:
-            found.append((model, pks))
+    for indexed, lookup in MENTIONED_IN.get(model, []):
+        mentioning = set(indexed.objects.filter(**{f"{lookup}__in": pks}).values_list("pk", flat=True).distinct())
+        if mentioning:
+            found.append((indexed, mentioning))
     return found
 
 
-def record_saved(sender, instance, created=False, raw=False, **kwargs):
-    if raw:
-        return
-    if created:
-        index_new(instance)
-    else:
-        index_objects(sender, [instance.pk])
+class Reindex:
+    """The records to reindex when the current transaction commits, each once.
+
+    Registered with `on_commit` by every receiver that adds to it, so that it also runs when only some
+    of those registrations survive (a rolled-back savepoint drops its own); it does its work once.
+    """
+
+    def __init__(self):
+        self.records: dict[type, set[int]] = defaultdict(set)
+        self.mentioned: dict[type, set[int]] = defaultdict(set)
+        self.done = False
+
+    def __call__(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        with transaction.atomic():
+            for model, pks in self.mentioned.items():
+                for indexed, mentioning in _mentioning(model, pks):
+                    self.records[indexed] |= mentioning
+            for model, pks in self.records.items():
+                index_objects(model, pks)  # also forgets those deleted meanwhile
+
+
+def _pending() -> Reindex:
+    """This transaction's `Reindex`, or a new one (which runs at once outside a transaction)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # The latest registration is this transaction's, unless it ran already (a test that ran the
+        # commit callbacks) or was rolled back with a savepoint.
+        for _savepoints, callback, _robust in reversed(connection.run_on_commit):
+            if isinstance(callback, Reindex):
+                if not callback.done:
+                    return callback
+                break
+    return Reindex()
+
+
+def reindex_on_commit(model, pks, *, mentioning: bool = False) -> None:
+    """Reindex these records of `model` once the transaction commits (forgetting any deleted by then),
+    or with `mentioning`, the records that mention them by name, looked up then."""
+    if pks:
+        pending = _pending()
+        (pending.mentioned if mentioning else pending.records)[model].update(pks)
+        # Robust: the records are saved whatever happens to the index; a failure is logged, and
+        # `rebuild_search_index` repairs it.
+        transaction.on_commit(pending, robust=True)
+
+
+def record_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex_on_commit(sender, [instance.pk])
 
 
 def record_deleted(sender, instance, **kwargs):
-    unindex_objects(sender, [instance.pk])
+    reindex_on_commit(sender, [instance.pk])
 
 
 def mentioned_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    for model, pks in _mentioning(instance):
-        index_objects(model, pks)
+    if not raw:
+        reindex_on_commit(sender, [instance.pk], mentioning=True)
 
 
 def mentioned_deleting(sender, instance, **kwargs):
-    # After the delete the links are gone, so note now who mentioned it.
-    instance._search_mentioned_in = _mentioning(instance)
-
-
-def mentioned_deleted(sender, instance, **kwargs):
-    for model, pks in getattr(instance, "_search_mentioned_in", []):
-        index_objects(model, pks)
+    # After the delete the links are gone, so look up now who mentioned it.
+    for model, pks in _mentioning(sender, [instance.pk]):
+        reindex_on_commit(model, pks)
 
 
 def part_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     model, foreign_key = PARTS[sender]
-    index_objects(model, [getattr(instance, foreign_key)])
+    reindex_on_commit(model, [getattr(instance, foreign_key)])
 
 
 def links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -123,11 +170,11 @@ def links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
-        index_objects(type(instance), [instance.pk])
+        reindex_on_commit(type(instance), [instance.pk])
     elif action == "post_clear":
-        index_objects(model, getattr(instance, "_search_cleared", []))
+        reindex_on_commit(model, getattr(instance, "_search_cleared", []))
     else:
-        index_objects(model, pk_set or [])
+        reindex_on_commit(model, pk_set or [])
 
 
 def connect() -> None:
@@ -140,7 +187,6 @@ def connect() -> None:
         name = model.__name__
         post_save.connect(mentioned_saved, sender=model, dispatch_uid=f"{uid}.mentioned.saved.{name}")
         pre_delete.connect(mentioned_deleting, sender=model, dispatch_uid=f"{uid}.mentioned.deleting.{name}")
-        post_delete.connect(mentioned_deleted, sender=model, dispatch_uid=f"{uid}.mentioned.deleted.{name}")
     for model in PARTS:
         name = model.__name__
         post_save.connect(part_changed, sender=model, dispatch_uid=f"{uid}.part.saved.{name}")

@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -14,6 +16,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def committed(db, django_capture_on_commit_callbacks):
+    """`with committed():` runs, when the block ends, what its writes would run when they commit.
+
+    A test runs in one transaction that never commits, and production does some work only on commit:
+    search indexing (`search.signals`), e-mail.
+    """
+    return functools.partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture

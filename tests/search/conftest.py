@@ -40,8 +40,16 @@ FACULTY = [
 
 
 @pytest.fixture
-def seed(db):
-    """Every record the seed page names, published, with its links. Returns them by a short name."""
+def seed(db, committed):
+    """Every record the seed page names, published, with its links. Returns them by a short name.
+
+    Indexed for search as in production, where that happens when the saves commit.
+    """
+    with committed():
+        return seed_records()
+
+
+def seed_records() -> SimpleNamespace:
     org = {
         "academy": OrganisationFactory(
             name="NHS Leadership Academy", slug="nhs-leadership-academy", kind=Organisation.Kind.LEADERSHIP_ACADEMY

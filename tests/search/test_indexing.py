@@ -31,99 +31,122 @@ def titles(query: str, kind: str | None = None) -> list[str]:
     return [hit.title for hit in search(query, kind=kind)[0:50]]
 
 
-def test_renaming_a_partner_organisation_updates_the_programmes_it_partners(client, seed):
+def test_renaming_a_partner_organisation_updates_the_programmes_it_partners(client, seed, committed):
     academy = seed.organisations["academy"]
     assert titles("collaborative") == []
     academy.name = "National Leadership Collaborative"
-    academy.save()
+    with committed():
+        academy.save()
     assert set(titles("collaborative")) == {"Nye Bevan programme", "Elizabeth Garrett Anderson programme"}
     # And what visitors see, through the page.
     response = client.get(reverse("search:results"), {"q": "collaborative"})
     assert "Elizabeth Garrett Anderson programme" in response.content.decode()
     # The old name is gone from the partner list (the programmes' own text still says "NHS Leadership Academy").
     academy.name = "Ridgeway Partnership"
-    academy.save()
+    with committed():
+        academy.save()
     assert titles("collaborative") == []
     assert set(titles("ridgeway")) == {"Nye Bevan programme", "Elizabeth Garrett Anderson programme"}
 
 
-def test_renaming_a_partner_updates_research_projects_and_people_affiliated_with_it(db):
-    organisation = OrganisationFactory(name="Kingsmead Health Trust")
-    project = ResearchProjectFactory(title="Ward leadership study")
-    ProjectOrganisationFactory(project=project, organisation=organisation)
-    PersonFactory(given_name="Ada", family_name="Visitor", affiliation=organisation)
+def test_renaming_a_partner_updates_research_projects_and_people_affiliated_with_it(committed):
+    with committed():
+        organisation = OrganisationFactory(name="Kingsmead Health Trust")
+        project = ResearchProjectFactory(title="Ward leadership study")
+        ProjectOrganisationFactory(project=project, organisation=organisation)
+        PersonFactory(given_name="Ada", family_name="Visitor", affiliation=organisation)
     assert set(titles("kingsmead")) == {"Ward leadership study", "Ada Visitor"}
     organisation.name = "Riverside Health Trust"
-    organisation.save()
+    with committed():
+        organisation.save()
     assert titles("kingsmead") == []
     assert set(titles("riverside")) == {"Ward leadership study", "Ada Visitor"}
 
 
-def test_renaming_a_person_updates_the_programmes_projects_and_work_streams_they_appear_in(seed):
+def test_renaming_a_person_updates_the_programmes_projects_and_work_streams_they_appear_in(seed, committed):
     weir = seed.people["weir"]
-    project = ResearchProjectFactory(title="Board effectiveness review")
-    InvestigatorFactory(project=project, person=weir)
+    with committed():
+        project = ResearchProjectFactory(title="Board effectiveness review")
+        InvestigatorFactory(project=project, person=weir)
     weir.family_name = "Okonkwo"
-    weir.save()
+    with committed():
+        weir.save()
     found = set(titles("okonkwo"))
     assert {"Belinda Okonkwo", "Aspiring Healthcare Leaders", "Board effectiveness review"} <= found
     assert "Leadership and management" in found  # key contact of the work stream
     assert titles("weir") == []
 
 
-def test_a_draft_person_does_not_make_others_findable_by_their_name(db):
-    hidden = PersonFactory(given_name="Quentin", family_name="Unpublished", status="draft")
-    ProgrammeLeadFactory(programme=ProgrammeFactory(title="Quiet programme"), person=hidden)
+def test_a_draft_person_does_not_make_others_findable_by_their_name(committed):
+    with committed():
+        hidden = PersonFactory(given_name="Quentin", family_name="Unpublished", status="draft")
+        ProgrammeLeadFactory(programme=ProgrammeFactory(title="Quiet programme"), person=hidden)
+    assert titles("quiet") == ["Quiet programme"]
     assert titles("unpublished") == []
 
 
-def test_a_draft_work_stream_does_not_make_its_programmes_findable_by_its_title(db):
-    work_stream = WorkStreamFactory(title="Quantum governance", status="draft")
-    ProgrammeFactory(title="Board programme").work_streams.add(work_stream)
+def test_a_draft_work_stream_does_not_make_its_programmes_findable_by_its_title(committed):
+    with committed():
+        work_stream = WorkStreamFactory(title="Quantum governance", status="draft")
+        ProgrammeFactory(title="Board programme").work_streams.add(work_stream)
     assert titles("quantum") == []
     work_stream.status = "published"
-    work_stream.save()
+    with committed():
+        work_stream.save()
     assert set(titles("quantum")) == {"Quantum governance", "Board programme"}
 
 
-def test_links_added_or_removed_from_either_end_reindex_the_record(db):
-    programme = ProgrammeFactory(title="Team coaching")
-    topic = TopicFactory(name="Resilience")
-    programme.topics.add(topic)
+def test_links_added_or_removed_from_either_end_reindex_the_record(committed):
+    with committed():
+        programme = ProgrammeFactory(title="Team coaching")
+        topic = TopicFactory(name="Resilience")
+    with committed():
+        programme.topics.add(topic)
     assert "Team coaching" in titles("resilience")
-    programme.topics.remove(topic)
+    with committed():
+        programme.topics.remove(topic)
     assert "Team coaching" not in titles("resilience")
-    topic.programmes.add(programme)
+    with committed():
+        topic.programmes.add(programme)
     assert "Team coaching" in titles("resilience")
-    topic.programmes.clear()
+    with committed():
+        topic.programmes.clear()
     assert "Team coaching" not in titles("resilience")
-    audience = AudienceFactory(name="Pharmacists")
-    audience.programmes.add(programme)
+    with committed():
+        audience = AudienceFactory(name="Pharmacists")
+        audience.programmes.add(programme)
     assert titles("pharmacists") == ["Team coaching"]
 
 
-def test_renaming_or_deleting_a_topic_updates_what_it_tagged(db):
-    programme = ProgrammeFactory(title="Team coaching")
-    topic = TopicFactory(name="Resilience")
-    programme.topics.add(topic)
+def test_renaming_or_deleting_a_topic_updates_what_it_tagged(committed):
+    with committed():
+        programme = ProgrammeFactory(title="Team coaching")
+        topic = TopicFactory(name="Resilience")
+        programme.topics.add(topic)
     topic.name = "Wellbeing"
-    topic.save()
+    with committed():
+        topic.save()
     assert set(titles("wellbeing")) == {"Wellbeing", "Team coaching"}
-    topic.delete()
+    with committed():
+        topic.delete()
     assert titles("wellbeing") == []
 
 
-def test_partner_links_goals_and_outputs_feed_their_record(db):
-    programme = ProgrammeFactory(title="Team coaching")
-    link = ProgrammePartnerFactory(programme=programme, organisation=OrganisationFactory(name="Northgate Trust"))
+def test_partner_links_goals_and_outputs_feed_their_record(committed):
+    with committed():
+        programme = ProgrammeFactory(title="Team coaching")
+        link = ProgrammePartnerFactory(programme=programme, organisation=OrganisationFactory(name="Northgate Trust"))
     assert titles("northgate") == ["Team coaching"]
-    link.delete()
+    with committed():
+        link.delete()
     assert titles("northgate") == []
-    work_stream = WorkStreamFactory(title="Integrated care")
-    GoalFactory(work_stream=work_stream, title="Joined-up commissioning")
+    with committed():
+        work_stream = WorkStreamFactory(title="Integrated care")
+        GoalFactory(work_stream=work_stream, title="Joined-up commissioning")
     assert "Integrated care" in titles("commissioning")
-    project = ResearchProjectFactory(title="Hospital boards")
-    ResearchOutputFactory(project=project, title="Final report on board assurance")
+    with committed():
+        project = ResearchProjectFactory(title="Hospital boards")
+        ResearchOutputFactory(project=project, title="Final report on board assurance")
     assert titles("assurance") == ["Hospital boards"]
 
 
@@ -132,10 +155,13 @@ def test_a_commissioner_is_findable_by_its_abbreviation(seed):
     assert {"Systems Leadership", "Evaluation of leadership development programmes"} <= set(found)
 
 
-def test_deleting_a_record_removes_its_document(db):
-    programme = ProgrammeFactory(title="Team coaching")
-    ProgrammePartnerFactory(programme=programme, role=ProgrammePartner.Role.COMMISSIONER)
-    programme.delete()
+def test_deleting_a_record_removes_its_document(committed):
+    with committed():
+        programme = ProgrammeFactory(title="Team coaching")
+        ProgrammePartnerFactory(programme=programme, role=ProgrammePartner.Role.COMMISSIONER)
+    assert titles("coaching") == ["Team coaching"]
+    with committed():
+        programme.delete()
     assert not SearchDocument.objects.exists()
     assert titles("coaching") == []
 
@@ -157,8 +183,9 @@ def test_rebuild_command_recreates_the_index_from_the_records(seed):
     assert titles("nye bevan")[0] == "Nye Bevan programme"
 
 
-def test_fixture_loading_leaves_indexing_to_the_rebuild_command(db):
+def test_fixture_loading_leaves_indexing_to_the_rebuild_command(committed):
     programme = ProgrammeFactory(title="Team coaching")
     SearchDocument.objects.all().delete()
-    post_save.send(Programme, instance=programme, created=False, raw=True)
+    with committed():
+        post_save.send(Programme, instance=programme, created=False, raw=True)
     assert not SearchDocument.objects.exists()
