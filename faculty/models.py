@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
+from security.images import ReencodedImageField
 
 from .validators import validate_orcid, validate_photo
 
@@ -91,7 +92,7 @@ class Person(Publishable):
         related_name="experts",
         help_text="Topics this person is known for.",
     )
-    photo = models.ImageField(
+    photo = ReencodedImageField(
         upload_to=photo_upload_to,
         blank=True,
         validators=[validate_photo],

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from faculty.models import Person
 from faculty.validators import validate_photo
 from security.images import reencode_image
 from tests.factories import PersonFactory
@@ -128,3 +129,14 @@ def test_saving_a_person_again_does_not_touch_the_stored_photo(db, settings, tmp
     person.refresh_from_db()
     assert person.photo.name == name
     assert len(list((tmp_path / "people").iterdir())) == 1
+
+
+def test_a_photo_is_stripped_however_the_person_is_saved_even_in_bulk(db, settings, tmp_path):
+    # The field re-encodes it, so no path that skips save() and its signals stores the original.
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("me.jpg", photo_bytes("JPEG"), content_type="image/jpeg")
+    [person] = Person.objects.bulk_create([PersonFactory.build(photo=upload, photo_alt="Portrait")])
+
+    stored = (tmp_path / person.photo.name).read_bytes()
+    assert metadata_of(stored)["exif"] == {}
+    assert b"Jane Doe" not in stored
