@@ -10,3 +10,9 @@ ENQUIRY_PERMISSIONS = (
     ("contacts", "view_enquiry"),
     ("contacts", "change_enquiry"),
 )
+
+# Content editors draft and submit changes; Publishers may also publish, approve, reject and schedule them
+# (publishing.workflow), and take pages off the site.
+PUBLISHERS = "Publishers"
+WORKFLOW_PERMISSIONS = (("publishing", "view_pendingchange"),)
+PUBLISH_PERMISSIONS = (("publishing", "publish"),)

@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "hsmc_site.context_processors.site",
+                "publishing.context_processors.preview",
             ],
         },
     },
@@ -305,6 +306,15 @@ ENQUIRY_RATE_WINDOW = env_int("ENQUIRY_RATE_WINDOW", 600)
 ENQUIRY_MIN_SECONDS = env_int("ENQUIRY_MIN_SECONDS", 3)
 # A form older than this many seconds must be sent again (what was typed is kept).
 ENQUIRY_FORM_MAX_AGE = env_int("ENQUIRY_FORM_MAX_AGE", 60 * 60 * 24)
+
+# EDITORIAL WORKFLOW AND BACKGROUND WORK
+# ------------------------------------------------------------------------------
+# publishing/workflow.py. With review on, content editors save drafts and submit them, and only Publishers
+# publish, approve, reject and schedule; a small team can switch it off so that everyone who edits may publish.
+PUBLISHING_REVIEW_REQUIRED = env_bool("PUBLISHING_REVIEW", default=True)
+# Django's tasks framework (workflow e-mails). The immediate backend runs a task as soon as it is enqueued
+# (after the transaction commits), so development and the tests need no worker.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # API
 # ------------------------------------------------------------------------------
