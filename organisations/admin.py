@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from publishing.admin import HistoryAdmin
+from publishing.admin import WorkflowAdmin
 
 from .models import Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HistoryAdmin):
+class OrganisationAdmin(WorkflowAdmin):
     list_display = ("name", "short_name", "kind", "programme_count", "people_count", "website")
     list_filter = ("kind",)
     search_fields = ("name", "short_name")

@@ -41,6 +41,7 @@ is left alone for PAGE_CACHE_RETRY_SECONDS before it is tried again.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import gzip
@@ -107,6 +108,8 @@ _READ_RE = _lazy_re_compile(r'\b(?:FROM|JOIN)\s+["`]([^"`]+)["`]', re.I)
 
 # The tables read while a page renders for the cache; None when no page is being recorded.
 _tables_read: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("tables_read", default=None)
+# True inside `versions_frozen()`: writes that will be rolled back, which no stored page needs to hear of.
+_versions_frozen: contextvars.ContextVar[bool] = contextvars.ContextVar("versions_frozen", default=False)
 
 
 def page_cache():
@@ -188,6 +191,17 @@ def bump(tables: Iterable[str]) -> None:
         breaker.trip(exc)
 
 
+@contextlib.contextmanager
+def versions_frozen():
+    """Writes inside this block give their tables no new version: for work that is always rolled back, such
+    as a preview that renders unpublished changes from the database and then discards them."""
+    token = _versions_frozen.set(True)
+    try:
+        yield
+    finally:
+        _versions_frozen.reset(token)
+
+
 def invalidate_all_pages() -> None:
     """Make every stored page stale, for changes that reach the database without Django (raw psql, restores)."""
     bump(tracked_tables())
@@ -200,7 +214,7 @@ def _observe_queries(execute, sql, params, many, context):
         if reads is not None:
             reads.update(_READ_RE.findall(sql))
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and (tables := written_tables(sql)):
+    if isinstance(sql, str) and not _versions_frozen.get() and (tables := written_tables(sql)):
         bump(tables)
         connection = context["connection"]
         if connection.in_atomic_block:

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.tmp_storages import CacheStorage, TempFolderStorage
 
@@ -16,6 +17,7 @@ from publishing.admin import (
     PublishableAdmin,
     RelatedFilter,
     ReviewFilter,
+    WorkflowAdmin,
 )
 from security.exports import SpreadsheetSafeCSV
 
@@ -242,9 +244,35 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
 
 @admin.register(Intake)
 class IntakeAdmin(HistoryAdmin):
-    """Every intake across programmes, to check dates and deadlines at a glance."""
+    """Every intake across programmes, to check dates and deadlines at a glance.
 
-    list_display = ("__str__", "start_date", "application_deadline", "places", "status", "availability_display")
+    Read-only: an intake is edited with its programme, so that a change to a live programme's dates goes
+    through the same draft, review and publication as the rest of the programme.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="programme")
+    def programme_link(self, obj):
+        url = reverse("admin:programmes_programme_change", args=[obj.programme_id])
+        return format_html('<a href="{}">Edit with {}</a>', url, obj.programme)
+
+    list_display = (
+        "__str__",
+        "start_date",
+        "application_deadline",
+        "places",
+        "status",
+        "availability_display",
+        "programme_link",
+    )
     list_filter = ("status", AvailabilityFilter, "dates_to_be_confirmed")
     list_select_related = ("programme",)
     search_fields = ("label", "programme__title")
@@ -273,9 +301,8 @@ class IntakeAdmin(HistoryAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(HistoryAdmin):
+class AudienceAdmin(WorkflowAdmin):
     list_display = ("name", "slug", "order")
-    list_editable = ("order",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (

@@ -73,5 +73,6 @@ class PublishedDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_preview"] = not self.object.is_public
+        # A draft seen by staff, or unpublished changes rendered by the admin's preview (publishing.previews).
+        context["is_preview"] = not self.object.is_public or getattr(self.request, "publishing_preview", False)
         return context

@@ -3,7 +3,7 @@ import functools
 import pytest
 from django.contrib.auth.models import Group
 
-from hsmc_site.roles import CONTENT_EDITORS, ENQUIRY_HANDLERS
+from hsmc_site.roles import CONTENT_EDITORS, ENQUIRY_HANDLERS, PUBLISHERS
 
 from .factories import UserFactory
 
@@ -39,8 +39,25 @@ def enquiry_handler(db):
 
 
 @pytest.fixture
+def publisher(db):
+    return UserFactory(
+        username="publisher", email="publisher@example.ac.uk", groups=[Group.objects.get(name=PUBLISHERS)]
+    )
+
+
+@pytest.fixture
 def editor_client(client, content_editor):
     client.force_login(content_editor)
+    return client
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    """A second browser, signed in as a publisher (usable beside `editor_client`)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(publisher)
     return client
 
 

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from publishing.admin import HistoryAdmin
+from publishing.admin import WorkflowAdmin
 
 from .models import Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryAdmin):
+class TopicAdmin(WorkflowAdmin):
     list_display = ("name", "slug", "description")
     search_fields = ("name", "description")
     prepopulated_fields = {"slug": ("name",)}

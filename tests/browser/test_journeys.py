@@ -132,7 +132,7 @@ def test_content_editor_signs_in_creates_and_publishes_a_programme_and_sees_it_o
     path = reverse("programmes:detail", kwargs={"slug": "leading-integrated-care-systems"})
     preview = page.context.new_page()
     preview.goto(path)
-    expect(preview.get_by_text("Preview: this page is not published")).to_be_visible()
+    expect(preview.get_by_text("Preview: not live")).to_be_visible()
     visitor = new_page()
     assert visitor.goto(path).status == 404
 
@@ -144,4 +144,4 @@ def test_content_editor_signs_in_creates_and_publishes_a_programme_and_sees_it_o
     visitor.goto(reverse("programmes:list"))
     visitor.get_by_role("link", name=title).click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text(title)
-    expect(visitor.get_by_text("Preview: this page is not published")).to_have_count(0)
+    expect(visitor.get_by_text("Preview: not live")).to_have_count(0)

@@ -8,6 +8,7 @@ from PIL import Image
 
 from faculty.models import Person
 from faculty.validators import MAX_PHOTO_BYTES, validate_photo
+from publishing.models import Status
 from tests.factories import OrganisationFactory, PersonFactory, ProgrammeLeadFactory, WorkStreamMemberFactory
 from tests.publishing.admin_forms import form_data, set_fields
 
@@ -90,7 +91,7 @@ def test_admin_asks_for_a_description_of_an_uploaded_photo(editor_client):
 
 
 def test_admin_saves_a_real_photo_with_its_description(editor_client):
-    person = PersonFactory()
+    person = PersonFactory(status=Status.DRAFT)
     url, data = person_form(editor_client, person, photo_alt="Belinda Weir smiling")
     data["photo"] = SimpleUploadedFile("me.png", image_bytes("PNG"))
 
@@ -99,6 +100,23 @@ def test_admin_saves_a_real_photo_with_its_description(editor_client):
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.photo.name.startswith("people/")
+    assert person.photo_alt == "Belinda Weir smiling"
+
+
+def test_a_new_photo_of_a_live_person_waits_in_the_draft_until_published(editor_client, publisher):
+    from publishing import workflow
+
+    person = PersonFactory()
+    url, data = person_form(editor_client, person, photo_alt="Belinda Weir smiling")
+    data["photo"] = SimpleUploadedFile("me.png", image_bytes("PNG"))
+
+    assert editor_client.post(url, data).status_code == 302
+    person.refresh_from_db()
+    assert not person.photo
+
+    workflow.publish(person, user=publisher)
+    person.refresh_from_db()
+    assert person.photo.name.startswith("people/") and person.photo.storage.exists(person.photo.name)
     assert person.photo_alt == "Belinda Weir smiling"
 
 

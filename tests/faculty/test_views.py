@@ -384,7 +384,7 @@ def test_draft_person_is_404_to_public_and_previewable_by_staff(editor_client):
     assert Client().get(person.get_absolute_url()).status_code == 404
     preview = editor_client.get(person.get_absolute_url())
     assert preview.status_code == 200
-    assert "Preview: this page is not published" in page_text(preview)
+    assert "Preview: not live" in page_text(preview)
 
 
 def test_unknown_person_is_a_styled_404(client):

@@ -35,7 +35,7 @@ def form_errors(response) -> str:
     return " ".join(error for error in errors if error not in ("", "[]", "[{}, {}]"))
 
 
-def test_content_editor_creates_previews_publishes_changes_and_reverts_a_programme(client):
+def test_content_editor_drafts_and_a_publisher_publishes_changes_and_reverts_a_programme(client, publisher_client):
     editor = UserFactory(username="new-editor", groups=[Group.objects.get(name=CONTENT_EDITORS)])
     partner = OrganisationFactory(
         name="Health Education England in the West Midlands", short_name="HEEWM", slug="heewm"
@@ -57,7 +57,6 @@ def test_content_editor_creates_previews_publishes_changes_and_reverts_a_program
         audiences=[doctors.pk],
         duration_value=12,
         duration_unit=Programme.DurationUnit.MONTHS,
-        status=Status.DRAFT,
     )
     fill_inline_row(
         data,
@@ -73,6 +72,7 @@ def test_content_editor_creates_previews_publishes_changes_and_reverts_a_program
     fill_inline_row(data, "partnerships", organisation=commissioner.pk, role=ProgrammePartner.Role.COMMISSIONER)
     fill_inline_row(data, "lead_roles", person=first_lead.pk, order=1)
     fill_inline_row(data, "lead_roles", person=second_lead.pk, order=2)
+    data["_save"] = ["submit"]
     response = client.post(add_url, data)
     assert response.status_code == 302, form_errors(response)
 
@@ -90,30 +90,34 @@ def test_content_editor_creates_previews_publishes_changes_and_reverts_a_program
     assert programme.get_absolute_url() in change_page.text
     preview = client.get(programme.get_absolute_url())
     assert preview.status_code == 200
-    assert "Preview: this page is not published" in preview.text
+    assert "Preview: not live" in preview.text
     assert "Medical Leadership in Practice" in preview.text
     client.logout()
     assert client.get(programme.get_absolute_url()).status_code == 404
     client.force_login(editor)
 
-    # Publish it from the list.
+    # The editor submitted it; a publisher publishes it from the list.
     changelist = reverse("admin:programmes_programme_changelist")
-    response = client.post(changelist, {"action": "publish", "_selected_action": [programme.pk]}, follow=True)
+    response = publisher_client.post(changelist, {"action": "publish", "_selected_action": [programme.pk]}, follow=True)
     assert "Published 1 programme." in response.text
     programme.refresh_from_db()
     assert programme.is_public
 
-    # Change it on the change form; the inlines come back as they were.
+    # The editor changes it on the change form: a draft, which the publisher then publishes.
     original_summary = programme.summary
     data = form_data(client.get(change_url))
     set_fields(data, summary="An improvement programme for doctors, rewritten by mistake.")
+    data["_save"] = ["submit"]
     response = client.post(change_url, data)
     assert response.status_code == 302, form_errors(response)
+    programme.refresh_from_db()
+    assert programme.summary == original_summary
+    publisher_client.post(reverse("admin:programmes_programme_review", args=[programme.pk]), {"decision": "publish"})
     programme.refresh_from_db()
     assert programme.summary == "An improvement programme for doctors, rewritten by mistake."
     assert programme.intakes.count() == 2
 
-    # The history shows who changed what; revert to the version before the change.
+    # The history shows who changed what; restoring the version before the change starts a draft of it.
     history = client.get(reverse("admin:programmes_programme_history", args=[programme.pk]))
     assert history.status_code == 200
     assert "new-editor" in history.text
@@ -122,20 +126,26 @@ def test_content_editor_creates_previews_publishes_changes_and_reverts_a_program
     revert_url = reverse("admin:programmes_programme_simple_history", args=[programme.pk, version.history_id])
     revert_page = client.get(revert_url)
     assert revert_page.status_code == 200
-    response = client.post(revert_url, form_data(revert_page))
-    assert response.status_code == 302, form_errors(response)
+    assert "rewritten by mistake" in revert_page.text  # the comparison with the live version
+    response = client.post(revert_url)
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.summary == "An improvement programme for doctors, rewritten by mistake."
 
+    publisher_client.post(reverse("admin:programmes_programme_review", args=[programme.pk]), {"decision": "publish"})
     programme.refresh_from_db()
     assert programme.summary == original_summary
     assert programme.is_public
     assert list(programme.audiences.all()) == [doctors]
     assert programme.intakes.count() == 2
-    assert programme.history.first().history_user == editor
+    assert programme.history.first().history_user.username == "publisher"
     client.logout()
     assert client.get(programme.get_absolute_url()).status_code == 200
 
 
-def test_revert_restores_the_audiences_a_programme_had_in_that_version(editor_client):
+def test_revert_restores_the_audiences_a_programme_had_in_that_version(editor_client, publisher):
+    from publishing import workflow
+
     doctors = AudienceFactory(name="Doctors", slug="doctors")
     students = AudienceFactory(name="Medical students", slug="medical-students")
     programme = ProgrammeFactory()
@@ -144,12 +154,14 @@ def test_revert_restores_the_audiences_a_programme_had_in_that_version(editor_cl
     change_url = reverse("admin:programmes_programme_change", args=[programme.pk])
     data = set_fields(form_data(editor_client.get(change_url)), audiences=[students.pk])
     assert editor_client.post(change_url, data).status_code == 302
+    workflow.publish(programme, user=publisher)
     assert list(programme.audiences.all()) == [students]
 
     revert_url = reverse("admin:programmes_programme_simple_history", args=[programme.pk, version.history_id])
-    response = editor_client.post(revert_url, form_data(editor_client.get(revert_url)))
+    response = editor_client.post(revert_url)
+    workflow.publish(programme, user=publisher)
 
-    assert response.status_code == 302, form_errors(response)
+    assert response.status_code == 302
     assert list(programme.audiences.all()) == [doctors]
 
 
@@ -299,10 +311,10 @@ def test_programme_search_finds_partner_by_short_name(editor_client):
     assert list(response.context["cl"].result_list) == [found]
 
 
-def test_unpublish_action_returns_programmes_to_draft_and_records_who(editor_client, content_editor):
+def test_unpublish_action_returns_programmes_to_draft_and_records_who(publisher_client, publisher):
     programme = ProgrammeFactory(status=Status.PUBLISHED)
 
-    response = editor_client.post(
+    response = publisher_client.post(
         reverse("admin:programmes_programme_changelist"),
         {"action": "unpublish", "_selected_action": [programme.pk]},
         follow=True,
@@ -312,8 +324,8 @@ def test_unpublish_action_returns_programmes_to_draft_and_records_who(editor_cli
     assert programme.status == Status.DRAFT
     assert "it is a draft again" in response.text
     latest = programme.history.first()
-    assert latest.history_user == content_editor
-    assert latest.history_change_reason == "Draft from the list"
+    assert latest.history_user == publisher
+    assert latest.history_change_reason == "Unpublished"
 
 
 # CSV export and import --------------------------------------------------------------------------------
@@ -510,13 +522,16 @@ def test_enquiry_handler_cannot_import_or_export_programmes(client, enquiry_hand
     assert client.get(reverse("admin:programmes_programme_export")).status_code == 403
 
 
-def test_history_page_shows_who_changed_an_intake_and_what(editor_client):
+def test_history_page_shows_who_changed_an_intake_and_what(editor_client, publisher):
+    from publishing import workflow
+
     intake = IntakeFactory(label="Cohort 1", start_date=datetime.date(2031, 1, 13), end_date=None)
     programme = intake.programme
     change_url = reverse("admin:programmes_programme_change", args=[programme.pk])
     data = form_data(editor_client.get(change_url))
     set_fields(data, **{"intakes-0-start_date": "2031-02-10"})
     assert editor_client.post(change_url, data).status_code == 302
+    workflow.publish(programme, user=publisher)
 
     response = editor_client.get(reverse("admin:programmes_programme_history", args=[programme.pk]))
 
@@ -524,7 +539,7 @@ def test_history_page_shows_who_changed_an_intake_and_what(editor_client):
     related = response.context["related_history"]
     assert [section["title"] for section in related] == ["intakes"]
     latest = related[0]["records"][0]
-    assert latest.history_user.username == "content-editor"
+    assert latest.history_user.username == "publisher"
     assert latest.field_changes == [{"field": "Start date", "old": "2031-01-13", "new": "2031-02-10"}]
     assert "2031-01-13" in response.text
 

@@ -494,7 +494,7 @@ def test_staff_preview_a_draft_programme_without_its_unpublished_related_items(c
 
     tree = page(detail(client, programme))
 
-    assert "Preview: this page is not published" in tree.text_content()
+    assert "Preview: not live" in tree.text_content()
     assert "Another draft" not in tree.text_content()
 
 

@@ -70,10 +70,10 @@ def test_status_filter_separates_live_scheduled_and_draft(editor_client, choice,
     assert [obj.title for obj in response.context["cl"].result_list] == expected
 
 
-def test_publishing_a_scheduled_record_warns_that_it_is_not_yet_visible(editor_client):
+def test_publishing_a_record_with_an_old_publish_from_date_makes_it_live_now(publisher_client):
     person = PersonFactory(status=Status.DRAFT, publish_from=timezone.now() + datetime.timedelta(days=7))
 
-    response = editor_client.post(
+    response = publisher_client.post(
         reverse("admin:faculty_person_changelist"),
         {"action": "publish", "_selected_action": [person.pk]},
         follow=True,
@@ -81,21 +81,21 @@ def test_publishing_a_scheduled_record_warns_that_it_is_not_yet_visible(editor_c
 
     person.refresh_from_db()
     assert person.status == Status.PUBLISHED
+    assert person.is_public
     assert "Published 1 person." in response.text
-    assert "Not yet visible because of a &#x27;publish from&#x27; date" in response.text
 
 
-def test_publish_action_is_recorded_in_history_with_the_editor(editor_client, content_editor):
+def test_publish_action_is_recorded_in_history_with_the_publisher(publisher_client, publisher):
     work_stream = WorkStreamFactory(status=Status.DRAFT)
 
-    editor_client.post(
+    publisher_client.post(
         reverse("admin:workstreams_workstream_changelist"),
         {"action": "publish", "_selected_action": [work_stream.pk]},
     )
 
     latest = work_stream.history.first()
     assert latest.status == Status.PUBLISHED
-    assert latest.history_user == content_editor
+    assert latest.history_user == publisher
 
 
 def catalogue_admins():

@@ -55,14 +55,17 @@ def test_the_same_person_cannot_be_a_key_contact_twice(editor_client):
     assert contact.work_stream.key_contact_roles.count() == 1
 
 
-def test_work_stream_history_records_focus_area_changes(editor_client, content_editor):
+def test_work_stream_history_records_focus_area_changes(editor_client, publisher):
+    from publishing import workflow
+
     work_stream = WorkStreamFactory()
     GoalFactory(work_stream=work_stream)
     topic = TopicFactory(name="System leadership")
     url = reverse("admin:workstreams_workstream_change", args=[work_stream.pk])
 
     editor_client.post(url, set_fields(form_data(editor_client.get(url)), focus_areas=[topic.pk]))
+    workflow.publish(work_stream, user=publisher)
 
     history = editor_client.get(reverse("admin:workstreams_workstream_history", args=[work_stream.pk]))
     assert "System leadership" in history.text
-    assert work_stream.history.first().history_user == content_editor
+    assert work_stream.history.first().history_user == publisher
