@@ -375,3 +375,24 @@ def test_a_page_that_failed_in_a_database_outage_is_cached_again_as_soon_as_it_r
 
     assert client.get(url)[CACHE] == "miss"
     assert client.get(url)[CACHE] == "hit"
+
+
+def test_previewing_unpublished_changes_leaves_the_cached_public_page_alone(editor_client):
+    from publishing import snapshots, workflow
+
+    client = Client()  # an anonymous visitor, beside the signed-in editor
+    programme = ProgrammeFactory(title="Leading integrated care")
+    url = reverse("programmes:detail", args=[programme.slug])
+    warm(client, url)
+    snapshot = snapshots.read(programme)
+    snapshot["fields"]["title"] = "Leading integrated care systems"
+    workflow.save_draft(programme, snapshot, user=get_user_model().objects.get(username="content-editor"))
+    warm(client, url)
+
+    preview = editor_client.get(reverse("admin:programmes_programme_preview_page", args=[programme.pk]))
+
+    assert "Leading integrated care systems" in preview.content.decode()
+    # The preview's writes were rolled back and versioned no table: the public page is still a hit.
+    response = client.get(url)
+    assert response[CACHE] == "hit"
+    assert "Leading integrated care systems" not in response.content.decode()
