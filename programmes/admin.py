@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.tmp_storages import CacheStorage, TempFolderStorage
 
+from publishing import workflow
 from publishing.admin import (
     PUBLISHING_FIELDSET,
     HistoryAdmin,
@@ -181,9 +182,14 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
     # CSV only, so the format is chosen for the editor; the spreadsheet-safe kind neutralises formula cells.
     import_formats = export_formats = [SpreadsheetSafeCSV]
 
-    # Importing creates and changes programmes, so it needs both permissions; exporting needs view.
+    # Importing creates and changes live programmes at once, so it needs both permissions and the right to
+    # publish (publishing.workflow); exporting needs view.
     def has_import_permission(self, request):
-        return self.has_add_permission(request) and self.has_change_permission(request)
+        return (
+            self.has_add_permission(request)
+            and self.has_change_permission(request)
+            and workflow.can_publish(request.user, Programme)
+        )
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)

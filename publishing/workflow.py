@@ -318,23 +318,25 @@ def publish_due(*, now: datetime.datetime | None = None) -> tuple[list, list[tup
     """Publish every scheduled change whose time has come, as the publisher who approved it.
 
     Returns (published records, [(record, why not)]): a change that no longer validates, or whose approver
-    may no longer publish, stays scheduled and is reported, and the others still go out.
+    may no longer publish, stays scheduled and is reported, and the others still go out. Two runs at once
+    are safe: each change is locked, and one that another run has just published is skipped.
     """
+    now = now or timezone.now()
     published, failed = [], []
-    due = (
-        PendingChange.objects.due()
-        if now is None
-        else PendingChange.objects.filter(state=ChangeState.SCHEDULED, go_live_at__lte=now)
-    )
-    for change in due.select_related("content_type", "reviewed_by").order_by("go_live_at", "pk"):
-        obj = change.record
-        if obj is None:
-            change.delete()
-            continue
-        try:
-            publish(obj, user=change.reviewed_by, scheduled=True)
-        except WorkflowError as problem:
-            failed.append((obj, " ".join([problem.message, *problem.reasons])))
-        else:
-            published.append(obj)
+    due = PendingChange.objects.filter(state=ChangeState.SCHEDULED, go_live_at__lte=now)
+    for change_id in due.order_by("go_live_at", "pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            change = due.select_for_update().filter(pk=change_id).select_related("content_type", "reviewed_by").first()
+            if change is None:
+                continue  # published or changed by someone else meanwhile
+            obj = change.record
+            if obj is None:
+                change.delete()
+                continue
+            try:
+                publish(obj, user=change.reviewed_by, scheduled=True)
+            except WorkflowError as problem:
+                failed.append((obj, " ".join([problem.message, *problem.reasons])))
+            else:
+                published.append(obj)
     return published, failed

@@ -371,8 +371,8 @@ VALID_ROWS = (
 )
 
 
-def test_csv_import_dry_run_previews_each_row_and_changes_nothing(editor_client, import_setting):
-    response = upload_for_preview(editor_client, csv_file(*VALID_ROWS))
+def test_csv_import_dry_run_previews_each_row_and_changes_nothing(publisher_client, import_setting):
+    response = upload_for_preview(publisher_client, csv_file(*VALID_ROWS))
 
     assert response.status_code == 200
     assert "Confirm import" in response.text
@@ -385,12 +385,12 @@ def test_csv_import_dry_run_previews_each_row_and_changes_nothing(editor_client,
 
 
 def test_csv_import_confirmed_creates_and_updates_programmes_with_their_links(
-    editor_client, content_editor, import_setting
+    publisher_client, publisher, import_setting
 ):
-    preview = upload_for_preview(editor_client, csv_file(*VALID_ROWS))
+    preview = upload_for_preview(publisher_client, csv_file(*VALID_ROWS))
     confirm = form_data(preview, containing="import_file_name")
 
-    response = editor_client.post(reverse("admin:programmes_programme_process_import"), confirm, follow=True)
+    response = publisher_client.post(reverse("admin:programmes_programme_process_import"), confirm, follow=True)
 
     assert "Import finished: 1 new, 1 updated" in response.text
     import_setting.refresh_from_db()
@@ -404,18 +404,18 @@ def test_csv_import_confirmed_creates_and_updates_programmes_with_their_links(
     assert [org.slug for org in created.delivery_partners] == ["ambs"]
     assert [org.slug for org in created.commissioners] == ["health-education-north-west"]
     latest = created.history.order_by("history_date").first()
-    assert latest.history_user == content_editor
+    assert latest.history_user == publisher
     assert latest.history_change_reason == "Imported from a CSV file"
 
 
-def test_csv_import_keeps_the_availability_of_the_programmes_it_updates(editor_client, import_setting):
+def test_csv_import_keeps_the_availability_of_the_programmes_it_updates(publisher_client, import_setting):
     # The import writes programmes, never intakes: their availability stays as stored, with no refresh per row.
     IntakeFactory(programme=import_setting)
-    preview = upload_for_preview(editor_client, csv_file(*VALID_ROWS))
+    preview = upload_for_preview(publisher_client, csv_file(*VALID_ROWS))
     confirm = form_data(preview, containing="import_file_name")
 
     with CaptureQueriesContext(connection) as queries:
-        response = editor_client.post(reverse("admin:programmes_programme_process_import"), confirm, follow=True)
+        response = publisher_client.post(reverse("admin:programmes_programme_process_import"), confirm, follow=True)
 
     assert "Import finished: 1 new, 1 updated" in response.text
     assert availability_writes(queries) == []
@@ -424,10 +424,10 @@ def test_csv_import_keeps_the_availability_of_the_programmes_it_updates(editor_c
     assert (created.availability, created.availability_on) == (Availability.DATES_TBC, timezone.localdate())
 
 
-def test_csv_import_with_an_invalid_row_reports_row_and_reason_and_changes_nothing(editor_client, import_setting):
+def test_csv_import_with_an_invalid_row_reports_row_and_reason_and_changes_nothing(publisher_client, import_setting):
     too_long = "x" * 161
     response = upload_for_preview(
-        editor_client,
+        publisher_client,
         csv_file(
             VALID_ROWS[0],
             f"too-long,Too long,commissioned,{too_long},draft,,,,,,",
@@ -451,8 +451,8 @@ def test_csv_import_with_an_invalid_row_reports_row_and_reason_and_changes_nothi
     assert import_setting.summary == "A programme for senior organisational leaders."
 
 
-def test_csv_import_confirmed_after_a_row_became_invalid_saves_no_row(editor_client, import_setting):
-    preview = upload_for_preview(editor_client, csv_file(*VALID_ROWS))
+def test_csv_import_confirmed_after_a_row_became_invalid_saves_no_row(publisher_client, import_setting):
+    preview = upload_for_preview(publisher_client, csv_file(*VALID_ROWS))
     confirm = form_data(preview, containing="import_file_name")
     # Between the preview and the confirmation someone deletes the audience the second row needs.
     Programme.audiences.through.objects.all().delete()
@@ -460,7 +460,7 @@ def test_csv_import_confirmed_after_a_row_became_invalid_saves_no_row(editor_cli
 
     Audience.objects.filter(slug="doctors").delete()
 
-    response = editor_client.post(reverse("admin:programmes_programme_process_import"), confirm, follow=True)
+    response = publisher_client.post(reverse("admin:programmes_programme_process_import"), confirm, follow=True)
 
     assert "Nothing was imported" in response.text
     assert "row 2" in response.text
@@ -470,11 +470,11 @@ def test_csv_import_confirmed_after_a_row_became_invalid_saves_no_row(editor_cli
     assert not Programme.objects.filter(slug="medical-leadership-in-practice").exists()
 
 
-def test_csv_import_confirm_step_refuses_a_forged_file_name(editor_client, import_setting, tmp_path):
+def test_csv_import_confirm_step_refuses_a_forged_file_name(publisher_client, import_setting, tmp_path):
     victim = tmp_path / "keep-me.txt"
     victim.write_text("slug\n")
 
-    response = editor_client.post(
+    response = publisher_client.post(
         reverse("admin:programmes_programme_process_import"),
         {"import_file_name": str(victim), "original_file_name": "x.csv", "format": "0", "resource": "0"},
         follow=True,
@@ -485,7 +485,7 @@ def test_csv_import_confirm_step_refuses_a_forged_file_name(editor_client, impor
     assert victim.exists()
 
 
-def test_csv_export_neutralises_spreadsheet_formulas_and_imports_back_unchanged(editor_client):
+def test_csv_export_neutralises_spreadsheet_formulas_and_imports_back_unchanged(editor_client, publisher_client):
     ProgrammeFactory(
         slug="formula",
         title='=HYPERLINK("http://evil.example","Click")',
@@ -509,10 +509,15 @@ def test_csv_export_neutralises_spreadsheet_formulas_and_imports_back_unchanged(
     Programme.objects.filter(slug="formula").update(title="Changed")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    preview = upload_for_preview(editor_client, SimpleUploadedFile("export.csv", response.content))
+    preview = upload_for_preview(publisher_client, SimpleUploadedFile("export.csv", response.content))
     confirm = form_data(preview, containing="import_file_name")
-    editor_client.post(reverse("admin:programmes_programme_process_import"), confirm)
+    publisher_client.post(reverse("admin:programmes_programme_process_import"), confirm)
     assert Programme.objects.get(slug="formula").title == '=HYPERLINK("http://evil.example","Click")'
+
+
+def test_content_editors_export_but_only_publishers_import_live_programmes(editor_client):
+    assert editor_client.get(reverse("admin:programmes_programme_export")).status_code == 200
+    assert editor_client.get(reverse("admin:programmes_programme_import")).status_code == 403
 
 
 def test_enquiry_handler_cannot_import_or_export_programmes(client, enquiry_handler):

@@ -1,6 +1,7 @@
 """Editors change live pages safely: pending changes, review, scheduling and publication (publishing.workflow)."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -447,3 +448,28 @@ def test_publishing_needs_a_publisher_for_the_list_action_too(editor_client, pub
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
     assert Programme.objects.published().filter(pk=draft.pk).exists()
+
+
+def test_the_scheduler_reports_a_change_that_no_longer_validates_and_still_publishes_the_others(
+    editor_client, publisher, monkeypatch
+):
+    from django.core.management import call_command
+
+    broken, fine = ProgrammeFactory(title="Broken"), ProgrammeFactory(title="Fine")
+    save_form(editor_client, broken, slug="taken-later")
+    save_form(editor_client, fine, summary=NEW)
+    go_live_at = timezone.now() + datetime.timedelta(hours=1)
+    for programme in (broken, fine):
+        workflow.approve(programme, user=publisher, go_live_at=go_live_at)
+    ProgrammeFactory(slug="taken-later")
+    later = go_live_at + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    with pytest.raises(SystemExit) as exit_status:
+        call_command("publish_scheduled", stdout=io.StringIO(), stderr=(errors := io.StringIO()))
+
+    assert exit_status.value.code == 1
+    assert "Not published: programme “Broken”" in errors.getvalue() and "Slug" in errors.getvalue()
+    assert PendingChange.objects.of(broken).get().state == ChangeState.SCHEDULED
+    fine.refresh_from_db()
+    assert fine.summary == NEW
