@@ -27,21 +27,15 @@ from django.views.decorators.csrf import csrf_protect
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 
+from security.staff import second_factor_pending
+
 
 def two_factor_pending(request) -> bool:
     """True for a signed-in staff member who still owes the second factor in this session."""
     cached = getattr(request, "_two_factor_pending", None)
-    if cached is not None:
-        return cached
-    user = request.user
-    pending = bool(
-        user.is_active
-        and user.is_staff
-        and not (hasattr(user, "is_verified") and user.is_verified())
-        and (settings.STAFF_2FA_REQUIRED or user_has_device(user))
-    )
-    request._two_factor_pending = pending
-    return pending
+    if cached is None:
+        cached = request._two_factor_pending = second_factor_pending(request.user)
+    return cached
 
 
 class TwoFactorCodeForm(forms.Form):

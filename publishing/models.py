@@ -7,6 +7,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from security.staff import second_factor_pending
+
+
+def may_preview(user, model) -> bool:
+    """Whether `user` may see unpublished `model` records: staff with its view permission, fully signed in."""
+    if user is None or not user.is_active or not user.is_staff or second_factor_pending(user):
+        return False
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -25,8 +35,9 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(review_by__lte=timezone.localdate())
 
     def visible_to(self, user):
-        """Staff preview drafts exactly as the public would see them; everyone else sees published."""
-        if user is not None and user.is_active and user.is_staff:
+        """Drafts too, as previews, for staff who may view this kind of record and have signed in fully
+        (authenticator code included where it applies); everyone else sees what is published."""
+        if may_preview(user, self.model):
             return self
         return self.published()
 

@@ -31,7 +31,6 @@ from tests.factories import (
     ProgrammePartnerFactory,
     ResearchProjectFactory,
     TopicFactory,
-    UserFactory,
     WorkStreamFactory,
 )
 from topics.models import Topic
@@ -487,10 +486,10 @@ def test_unpublished_programme_page_is_a_404_for_the_public(client, fields):
     assert "Page not found" in response.content.decode()
 
 
-def test_staff_preview_a_draft_programme_without_its_unpublished_related_items(client):
+def test_staff_preview_a_draft_programme_without_its_unpublished_related_items(editor_client):
+    client = editor_client
     programme = ProgrammeFactory(status=Status.DRAFT, title="Draft Systems Leadership")
     programme.related_programmes.add(ProgrammeFactory(title="Another draft", status=Status.DRAFT))
-    client.force_login(UserFactory())
 
     tree = page(detail(client, programme))
 
