@@ -23,7 +23,7 @@ from publishing.admin import (
 from security.exports import SpreadsheetSafeCSV
 
 from .availability import Availability
-from .models import Audience, Intake, Programme, ProgrammeLead, ProgrammePartner, refresh_availability_of
+from .models import Audience, Intake, Programme, ProgrammeLead, ProgrammePartner
 from .resources import ProgrammeResource
 
 
@@ -171,9 +171,11 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Once for the whole intake inline, after every row is saved or deleted.
-        if any(formset.model is Intake and formset.has_changed() for formset in formsets):
-            refresh_availability_of(programme_ids={form.instance.pk})
+        # Once for the whole intake inline, after every row is saved or deleted; a draft of a live
+        # programme saved nothing, and publishing it refreshes them (Programme.rows_changed).
+        saved_in_place = not getattr(request, "workflow_saved_draft", False)
+        if saved_in_place and any(formset.model is Intake and formset.has_changed() for formset in formsets):
+            form.instance.rows_changed()
 
     @admin.display(description="next start", ordering="next_start_date")
     def next_start_date_display(self, obj):
@@ -288,22 +290,6 @@ class IntakeAdmin(HistoryAdmin):
     @admin.display(description="availability", ordering="availability_rank")
     def availability_display(self, obj) -> str:
         return Availability(obj.availability).label
-
-    # Saving, reverting (the history admin saves through save_model too) and deleting an intake
-    # recompute the availability of its programme, and of the one it moved away from.
-    def save_model(self, request, obj, form, change):
-        moved_from = set(Intake.objects.filter(pk=obj.pk).values_list("programme_id", flat=True)) if change else set()
-        super().save_model(request, obj, form, change)
-        refresh_availability_of(programme_ids={obj.programme_id, *moved_from})
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        refresh_availability_of(programme_ids={obj.programme_id})
-
-    def delete_queryset(self, request, queryset):
-        programme_ids = set(queryset.values_list("programme_id", flat=True))
-        super().delete_queryset(request, queryset)
-        refresh_availability_of(programme_ids=programme_ids)
 
 
 @admin.register(Audience)

@@ -306,6 +306,10 @@ class Programme(Publishable):
             # change: read back what is stored.
             self.refresh_from_db(fields=DERIVED_AVAILABILITY)
 
+    def rows_changed(self) -> None:
+        """Its intakes were written (by the admin, or by publishing a change): its availability follows, once."""
+        refresh_availability_of(programme_ids={self.pk})
+
     def get_absolute_url(self) -> str:
         return reverse("programmes:detail", kwargs={"slug": self.slug})
 

@@ -197,8 +197,8 @@ def availability_writes(queries) -> list[str]:
     return [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "availability_on" in q["sql"]]
 
 
-def test_intakes_added_on_the_programme_form_update_its_availability_once(editor_client):
-    programme = ProgrammeFactory()
+def test_intakes_added_to_a_draft_programme_update_its_availability_once(editor_client):
+    programme = ProgrammeFactory(status=Status.DRAFT)
     change_url = reverse("admin:programmes_programme_change", args=[programme.pk])
     data = form_data(editor_client.get(change_url))
     fill_inline_row(data, "intakes", label="Cohort 1", start_date="2031-01-13", application_deadline="2030-11-30")
@@ -212,66 +212,38 @@ def test_intakes_added_on_the_programme_form_update_its_availability_once(editor
     assert len(availability_writes(queries)) == 2  # its intakes, then the programme: not once per row
 
 
-def test_saving_a_programme_without_touching_its_intakes_leaves_availability_alone(editor_client):
-    programme = IntakeFactory().programme
+def test_intakes_added_to_a_live_programme_change_its_availability_when_published_once(editor_client, publisher):
+    from publishing import workflow
+
+    programme = ProgrammeFactory()
+    change_url = reverse("admin:programmes_programme_change", args=[programme.pk])
+    data = form_data(editor_client.get(change_url))
+    fill_inline_row(data, "intakes", label="Cohort 1", start_date="2031-01-13", application_deadline="2030-11-30")
+    fill_inline_row(data, "intakes", label="Cohort 2", start_date="2032-01-12")
+
+    with CaptureQueriesContext(connection) as drafting:
+        assert editor_client.post(change_url, data).status_code == 302
+    assert availability_writes(drafting) == []  # a draft writes nothing of the live programme
+    assert Programme.objects.get(pk=programme.pk).availability == Availability.DATES_TBC
+
+    with CaptureQueriesContext(connection) as publishing:
+        workflow.publish(programme, user=publisher)
+
+    assert Programme.objects.get(pk=programme.pk).availability == Availability.OPEN
+    assert len(availability_writes(publishing)) == 2
+
+
+def test_saving_a_draft_programme_without_touching_its_intakes_leaves_availability_alone(editor_client):
+    programme = IntakeFactory(programme__status=Status.DRAFT).programme
     change_url = reverse("admin:programmes_programme_change", args=[programme.pk])
     data = set_fields(form_data(editor_client.get(change_url)), summary="A new summary.")
 
     with CaptureQueriesContext(connection) as queries:
         assert editor_client.post(change_url, data).status_code == 302
 
+    assert Programme.objects.get(pk=programme.pk).summary == "A new summary."
     assert availability_writes(queries) == []
     assert Programme.objects.get(pk=programme.pk).availability == Availability.OPEN
-
-
-def test_changing_an_intake_in_the_intake_admin_updates_its_programme(editor_client):
-    intake = IntakeFactory()
-    change_url = reverse("admin:programmes_intake_change", args=[intake.pk])
-    data = set_fields(form_data(editor_client.get(change_url)), status=Intake.Status.FULL)
-
-    assert editor_client.post(change_url, data).status_code == 302
-
-    assert Programme.objects.get(pk=intake.programme_id).availability == Availability.CLOSED
-    assert Intake.objects.get(pk=intake.pk).availability == Availability.CLOSED
-
-
-def test_moving_an_intake_in_the_intake_admin_updates_both_programmes(editor_client):
-    intake = IntakeFactory()
-    old, new = intake.programme, ProgrammeFactory()
-    change_url = reverse("admin:programmes_intake_change", args=[intake.pk])
-    data = set_fields(form_data(editor_client.get(change_url)), programme=new.pk)
-
-    assert editor_client.post(change_url, data).status_code == 302
-
-    assert Programme.objects.get(pk=old.pk).availability == Availability.DATES_TBC
-    assert Programme.objects.get(pk=new.pk).availability == Availability.OPEN
-
-
-def test_deleting_intakes_in_the_intake_admin_updates_their_programmes(editor_client):
-    first, second, third = IntakeFactory(), IntakeFactory(), IntakeFactory()
-    delete_url = reverse("admin:programmes_intake_delete", args=[first.pk])
-    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 302
-    changelist = reverse("admin:programmes_intake_changelist")
-    selected = {"action": "delete_selected", "_selected_action": [second.pk, third.pk], "post": "yes"}
-    assert editor_client.post(changelist, selected).status_code == 302
-
-    for intake in (first, second, third):
-        assert Programme.objects.get(pk=intake.programme_id).availability == Availability.DATES_TBC
-
-
-def test_reverting_an_intake_updates_its_programme(editor_client):
-    intake = IntakeFactory()
-    version = intake.history.first()
-    change_url = reverse("admin:programmes_intake_change", args=[intake.pk])
-    data = set_fields(form_data(editor_client.get(change_url)), status=Intake.Status.CANCELLED)
-    assert editor_client.post(change_url, data).status_code == 302
-    assert Programme.objects.get(pk=intake.programme_id).availability == Availability.CLOSED
-
-    revert_url = reverse("admin:programmes_intake_simple_history", args=[intake.pk, version.history_id])
-    response = editor_client.post(revert_url, form_data(editor_client.get(revert_url)))
-
-    assert response.status_code == 302, form_errors(response)
-    assert Programme.objects.get(pk=intake.programme_id).availability == Availability.OPEN
 
 
 def test_programmes_due_for_review_are_listed_by_the_review_filter(editor_client):

@@ -46,8 +46,9 @@ def save_form(client, obj, button: str = "draft", **fields):
 
 
 @pytest.fixture
-def programme():
-    return ProgrammeFactory(summary=OLD, title="Systems Leadership")
+def programme(committed):
+    with committed():  # indexed for search, as its commit would
+        return ProgrammeFactory(summary=OLD, title="Systems Leadership")
 
 
 def test_saving_a_live_programme_keeps_the_live_page_and_search_unchanged(client, editor_client, programme):
@@ -61,7 +62,8 @@ def test_saving_a_live_programme_keeps_the_live_page_and_search_unchanged(client
     assert change.state == ChangeState.DRAFT
     public = client.get(programme.get_absolute_url())
     assert OLD in page_text(public) and NEW not in page_text(public)
-    assert NEW not in client.get(reverse("search:results"), {"q": "integrated care systems"}).text
+    assert "Systems Leadership" in client.get(reverse("search:results"), {"q": "senior health service"}).text
+    assert "Systems Leadership" not in client.get(reverse("search:results"), {"q": "integrated care systems"}).text
     assert NEW not in client.get(reverse("api:programme-detail", args=[programme.slug])).text
     assert NEW not in client.get(reverse("feeds:xcri-cap")).text
 
@@ -149,12 +151,13 @@ def test_with_review_switched_off_an_editor_publishes_directly(editor_client, pr
 
 
 def test_a_publisher_approves_and_everything_public_shows_the_change(
-    client, editor_client, publisher_client, programme
+    client, editor_client, publisher_client, programme, committed
 ):
     IntakeFactory(programme=programme, label="Cohort 11")
     save_form(editor_client, programme, button="submit", summary=NEW)
 
-    response = publisher_client.post(workflow_url(programme, "review"), {"decision": "publish"}, follow=True)
+    with committed():
+        response = publisher_client.post(workflow_url(programme, "review"), {"decision": "publish"}, follow=True)
 
     assert "is live" in response.text
     programme.refresh_from_db()
