@@ -326,7 +326,13 @@ def publish_due(*, now: datetime.datetime | None = None) -> tuple[list, list[tup
     due = PendingChange.objects.filter(state=ChangeState.SCHEDULED, go_live_at__lte=now)
     for change_id in due.order_by("go_live_at", "pk").values_list("pk", flat=True):
         with transaction.atomic():
-            change = due.select_for_update().filter(pk=change_id).select_related("content_type", "reviewed_by").first()
+            # Lock only the change: PostgreSQL cannot lock the nullable side of the join to its reviewer.
+            change = (
+                due.select_for_update(of=("self",))
+                .filter(pk=change_id)
+                .select_related("content_type", "reviewed_by")
+                .first()
+            )
             if change is None:
                 continue  # published or changed by someone else meanwhile
             obj = change.record

@@ -1,7 +1,10 @@
 import functools
+from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from hsmc_site.roles import CONTENT_EDITORS, ENQUIRY_HANDLERS, PUBLISHERS
 
@@ -18,6 +21,19 @@ def _fresh_cache():
     cache.clear()
 
 
+def staff_group(name: str) -> Group:
+    """A staff group made by a data migration; a transactional test before this one may have flushed it away.
+
+    If so it is made again by those migrations' own code, run against the migrated state as `migrate` runs
+    it (never against the live app registry, whose app configs the migrations briefly alter).
+    """
+    if not Group.objects.filter(name=name).exists():
+        migrated = MigrationLoader(connection).project_state().apps
+        import_module("hsmc_site.migrations.0001_staff_groups").create_groups(migrated, None)
+        import_module("hsmc_site.migrations.0002_publishers").create_publishers(migrated, None)
+    return Group.objects.get(name=name)
+
+
 @pytest.fixture
 def committed(db, django_capture_on_commit_callbacks):
     """`with committed():` runs, when the block ends, what its writes would run when they commit.
@@ -30,19 +46,17 @@ def committed(db, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def content_editor(db):
-    return UserFactory(username="content-editor", groups=[Group.objects.get(name=CONTENT_EDITORS)])
+    return UserFactory(username="content-editor", groups=[staff_group(CONTENT_EDITORS)])
 
 
 @pytest.fixture
 def enquiry_handler(db):
-    return UserFactory(username="enquiry-handler", groups=[Group.objects.get(name=ENQUIRY_HANDLERS)])
+    return UserFactory(username="enquiry-handler", groups=[staff_group(ENQUIRY_HANDLERS)])
 
 
 @pytest.fixture
 def publisher(db):
-    return UserFactory(
-        username="publisher", email="publisher@example.ac.uk", groups=[Group.objects.get(name=PUBLISHERS)]
-    )
+    return UserFactory(username="publisher", email="publisher@example.ac.uk", groups=[staff_group(PUBLISHERS)])
 
 
 @pytest.fixture

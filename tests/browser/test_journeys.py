@@ -1,17 +1,15 @@
 """What learners, commissioners and editors come to do, done the way they would do it: by what they see."""
 
 import re
-from importlib import import_module
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from contacts.models import Enquiry
 from hsmc_site.roles import CONTENT_EDITORS
+from tests.conftest import staff_group
 from tests.factories import UserFactory
 
 from .conftest import axe_violations, csp_violations
@@ -94,15 +92,7 @@ def test_commissioner_finds_the_key_contacts_of_a_work_stream_and_sends_an_enqui
 
 @pytest.fixture
 def content_editors(transactional_db) -> Group:
-    """The staff group a data migration creates; a live-server test before this one may have flushed it away.
-
-    It is made again by that migration's own code, run against the migrated state as `migrate` runs it
-    (never against the live app registry, whose app configs the migration briefly alters).
-    """
-    if not Group.objects.filter(name=CONTENT_EDITORS).exists():
-        migrated = MigrationLoader(connection).project_state().apps
-        import_module("hsmc_site.migrations.0001_staff_groups").create_groups(migrated, None)
-    return Group.objects.get(name=CONTENT_EDITORS)
+    return staff_group(CONTENT_EDITORS)
 
 
 def test_content_editor_signs_in_creates_and_publishes_a_programme_and_sees_it_on_the_site(
