@@ -157,12 +157,16 @@ def save_screenshot(page, name: str) -> Path:
     return path
 
 
-def axe_violations(page) -> list[dict]:
-    """Every axe-core violation on the page, at every impact level, with WCAG 2.2's target size rule switched on."""
+def axe_violations(page, within: list[str] | None = None) -> list[dict]:
+    """Every axe-core violation on the page, at every impact level, with WCAG 2.2's target size rule switched on.
+
+    `within` limits the check to the parts of the page those CSS selectors match.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
     options = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
-    results = Axe().run(page, options=options).response
+    context = {"include": [[selector] for selector in within]} if within else None
+    results = Axe().run(page, context=context, options=options).response
     return [
         {
             "id": violation["id"],
