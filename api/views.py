@@ -1,13 +1,11 @@
 """The read-only JSON API, its reference page, and the developers page that lists every machine output."""
 
 import datetime
-import hashlib
 
 from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -16,6 +14,7 @@ from rest_framework import serializers, viewsets
 from faculty.models import Person
 from organisations.models import Organisation
 from programmes.models import Programme, ProgrammeLead, ProgrammePartner
+from publishing.feeds import cache_output
 from publishing.seo import PageMixin
 from research.models import Investigator, ProjectOrganisation, ResearchProject
 from workstreams.models import KeyContact, WorkStream
@@ -100,17 +99,10 @@ class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
-            return response
-        response.render()
-        etag = f'"{hashlib.sha256(response.content).hexdigest()[:40]}"'
-        response["ETag"] = etag
         last_modified = getattr(self, "last_modified", None)
-        timestamp = int(last_modified.timestamp()) if last_modified else None
-        if timestamp:
-            response["Last-Modified"] = http_date(timestamp)
-        patch_cache_control(response, public=True, max_age=CACHE_MAX_AGE)
-        return get_conditional_response(request, etag=etag, last_modified=timestamp, response=response)
+        if last_modified and response.status_code == 200:
+            response["Last-Modified"] = http_date(int(last_modified.timestamp()))
+        return cache_output(request, response, max_age=CACHE_MAX_AGE)
 
 
 def timestamps_of(*groups):

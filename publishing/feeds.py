@@ -1,6 +1,7 @@
 """Feed helpers shared by every machine-readable output: HTTP caching, permanent ids and a base Atom feed."""
 
 import datetime
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -8,9 +9,9 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.feedgenerator import Atom1Feed
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import conditional_page
+from django.utils.http import parse_http_date_safe
 
 from .seo import absolute_url
 
@@ -19,9 +20,31 @@ FEED_LENGTH = 50
 FEED_MAX_AGE = 900
 
 
+def cache_output(request, response, *, max_age: int = FEED_MAX_AGE):
+    """HTTP caching for a machine-readable output (a feed, the sitemap, the API): the one way they all use.
+
+    A successful answer is public for `max_age` seconds, carries an ETag of its body, and a conditional GET
+    that matches it (or the Last-Modified the view set) gets 304 Not Modified. The shared page cache
+    (pagecache) stores such public answers like any page.
+    """
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+        return response
+    if hasattr(response, "render"):  # a TemplateResponse (the sitemap) or a DRF Response
+        response.render()
+    patch_cache_control(response, public=True, max_age=max_age)
+    set_response_etag(response)
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(request, etag=response["ETag"], last_modified=last_modified, response=response)
+
+
 def feed_view(view, *, max_age: int = FEED_MAX_AGE):
-    """HTTP caching for a feed: public for `max_age` seconds, with an ETag and answers to conditional GETs."""
-    return cache_control(public=True, max_age=max_age)(conditional_page(view))
+    """A view whose answers are cached as `cache_output` says."""
+
+    @functools.wraps(view)
+    def cached_view(request, *args, **kwargs):
+        return cache_output(request, view(request, *args, **kwargs), max_age=max_age)
+
+    return cached_view
 
 
 def site_host() -> str:
