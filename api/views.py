@@ -249,14 +249,19 @@ class OrganisationViewSet(CatalogueViewSet):
 
 
 def api_not_found(request, *args, **kwargs):
-    """Unknown API addresses answer in JSON too; a missing trailing slash is added as the router expects."""
-    if not request.path.endswith("/"):
+    """Unknown API addresses answer in JSON too; a missing trailing slash is added as the router expects.
+
+    Only where the address with the slash is a real API route: this catch-all matches every address, so
+    redirecting whenever one resolves would send an unknown one to itself, or on to another unknown one.
+    """
+    if not request.path_info.endswith("/"):
         try:
-            resolve(request.path + "/")
+            match = resolve(request.path_info + "/")
         except Resolver404:
-            pass
-        else:
-            return HttpResponsePermanentRedirect(request.get_full_path().replace(request.path, request.path + "/", 1))
+            match = None
+        if match is not None and match.url_name != "not-found":
+            path, _, query = request.get_full_path().partition("?")
+            return HttpResponsePermanentRedirect(f"{path}/?{query}" if query else f"{path}/")
     return JsonResponse({"detail": "Not found."}, status=404)
 
 

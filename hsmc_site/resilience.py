@@ -10,7 +10,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
@@ -40,16 +40,26 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
 
 
 def service_unavailable(request=None) -> HttpResponse:
-    """The styled 503 page, rendered from settings alone: no request context, so no session or query."""
+    """The styled 503 page, rendered from settings alone: no request context, so no session or query.
+
+    The JSON API answers in JSON, with the same Retry-After.
+    """
+    if views.answers_in_json(request):
+        response = JsonResponse({"detail": "The service is briefly unavailable. Try again shortly."}, status=503)
+    else:
+        response = HttpResponse(styled_503_body(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+def styled_503_body() -> str:
     try:
         body = loader.get_template("503.html").render(site_context(None))
     except Exception:
         logger.exception("The styled 503 page failed to render; sending the plain one.")
         body = PLAIN_503
-    response = HttpResponse(body, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    add_never_cache_headers(response)
-    return response
+    return body
 
 
 def server_error(request):

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     # Before whitenoise so that static files get the security headers too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
+    # Before anything reads the address: a NUL byte in it is a 400, never a query that PostgreSQL refuses.
+    "security.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers If-None-Match with 304, also for pages served from the page cache just below.
     "django.middleware.http.ConditionalGetMiddleware",

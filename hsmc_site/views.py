@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import DatabaseError, connection
 from django.db.models import Count, F
 from django.http import HttpResponseServerError, JsonResponse
@@ -93,19 +94,35 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def answers_in_json(request) -> bool:
+    """Clients of the JSON API get its errors in JSON, as its reference documents them, not our HTML pages."""
+    return request is not None and request.path.startswith(reverse("api:api-root"))
+
+
+def error_page(request, template: str, status: int, detail):
+    if answers_in_json(request):
+        return JsonResponse({"detail": detail}, status=status)
+    return render(request, template, status=status)
+
+
 def bad_request(request, exception=None):
-    return render(request, "400.html", status=400)
+    # The API documents its 400 answers as reasons listed under what was wrong. Only our own BadRequest
+    # messages are shown: others (a suspicious Host header, say) may echo what the client sent.
+    reason = str(exception) if isinstance(exception, BadRequest) and str(exception) else "Bad request."
+    return error_page(request, "400.html", 400, [reason])
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    return error_page(request, "403.html", 403, "You do not have permission to see this.")
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    return error_page(request, "404.html", 404, "Not found.")
 
 
 def server_error(request):
+    if answers_in_json(request):
+        return JsonResponse({"detail": "Something went wrong on our side."}, status=500)
     # No request context: the failure may lie in a context processor or the database itself.
     body = loader.get_template("500.html").render(site_context(None))
     return HttpResponseServerError(body)

@@ -98,6 +98,15 @@ def test_public_pages_answer_a_styled_503_when_the_database_is_unreachable(datab
     assert '<link rel="stylesheet" href="/static/css/site.' in page
 
 
+def test_the_api_answers_its_503_in_json_when_the_database_is_unreachable(database_down_server):
+    response = database_down_server.get(reverse("api:programme-list"))
+
+    assert response.status == 503
+    assert response.header("Content-Type") == "application/json"
+    assert response.header("Retry-After") == "60"
+    assert json.loads(response.body) == {"detail": "The service is briefly unavailable. Try again shortly."}
+
+
 def test_health_check_answers_503_when_the_database_is_unreachable(database_down_server):
     response = database_down_server.get(reverse("healthz"))
 

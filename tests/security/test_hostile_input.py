@@ -521,3 +521,53 @@ def test_admin_add_forms_store_or_refuse_hostile_text_and_show_it_escaped(client
     topic = Topic.objects.get()
     assert topic.name == hostile[:120].replace("\r\n", "\n") or topic.name == hostile[:120].strip()
     assert_safe_html(client.get(reverse("admin:topics_topic_changelist")).content.decode())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The address itself (issue 22: items 6 and 7)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/programmes/%00/",
+        "/api/research-projects/%00/",
+        "/api/people/%00/",
+        "/api/work-streams/%00/",
+        "/api/organisations/%00/",
+        "/programmes/%00/",
+        "/programmes/?kind=%00",
+        "/search/?q=Null%00Byte",
+    ],
+)
+def test_a_nul_byte_in_the_address_is_a_400_not_a_500(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 400
+
+
+def test_a_nul_byte_in_an_admin_list_filter_is_a_400_not_a_500(admin_client):
+    response = admin_client.get(reverse("admin:programmes_programme_changelist") + "?status__exact=%00")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/api/a%20b", "/api/%ff", "/api/programmes/unknown/extra"])
+def test_an_unknown_api_address_without_a_slash_is_a_json_404_not_a_redirect_loop(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_known_api_address_without_its_slash_is_redirected_once_keeping_the_query(client, db):
+    response = client.get("/api/programmes?kind=open")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/programmes/?kind=open"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_api_client_gets_a_bad_address_answered_in_json_as_documented(client, db):
+    response = client.get("/api/programmes/?topic=%00")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": ["The address holds a NUL byte."]}
+    page = client.get("/programmes/?kind=%00")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
