@@ -8,6 +8,7 @@ empty page that looks like "no results".
 from functools import partial
 
 import django_filters
+from django.db.models import Exists, OuterRef
 
 from faculty.models import Person, PersonQuerySet
 from organisations.models import Organisation
@@ -18,8 +19,18 @@ from topics.models import Topic
 from workstreams.models import WorkStream
 
 
-def _organisations(request):
-    return Organisation.objects.all()
+def public_organisations(request=None):
+    """Organisations named by published records: partners, commissioners, funders and affiliations.
+
+    One linked only to drafts stays out of the API, as a record and as a filter value: either could
+    reveal unannounced work (a filter that accepts its slug and finds nothing confirms it exists).
+    """
+    organisation = OuterRef("pk")
+    return Organisation.objects.filter(
+        Exists(ProgrammePartner.objects.of_published_programme().filter(organisation=organisation))
+        | Exists(ProjectOrganisation.objects.of_published_project().filter(organisation=organisation))
+        | Exists(Person.objects.published().filter(affiliation=organisation))
+    )
 
 
 def _work_streams(request):
@@ -66,13 +77,13 @@ class ProgrammeFilter(django_filters.FilterSet):
     study_mode = django_filters.MultipleChoiceFilter(choices=Programme.StudyMode.choices, help_text="Study mode.")
     partner = SlugsFilter(
         field_name="partners",
-        queryset=_organisations,
+        queryset=public_organisations,
         predicate=partial(ProgrammeQuerySet.with_partners, role=ProgrammePartner.Role.DELIVERY_PARTNER),
         help_text="Slug of a delivery partner organisation.",
     )
     commissioner = SlugsFilter(
         field_name="partners",
-        queryset=_organisations,
+        queryset=public_organisations,
         predicate=partial(ProgrammeQuerySet.with_partners, role=ProgrammePartner.Role.COMMISSIONER),
         help_text="Slug of a commissioning organisation.",
     )
@@ -111,13 +122,13 @@ class ResearchProjectFilter(django_filters.FilterSet):
     )
     funder = SlugsFilter(
         field_name="organisations",
-        queryset=_organisations,
+        queryset=public_organisations,
         predicate=partial(ResearchProjectQuerySet.with_organisations, role=ProjectOrganisation.Role.FUNDER),
         help_text="Slug of a funding organisation.",
     )
     partner = SlugsFilter(
         field_name="organisations",
-        queryset=_organisations,
+        queryset=public_organisations,
         predicate=partial(ResearchProjectQuerySet.with_organisations, role=ProjectOrganisation.Role.PARTNER),
         help_text="Slug of a partner organisation.",
     )

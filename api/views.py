@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.db.models import Max, Prefetch
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -12,11 +12,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, viewsets
 
 from faculty.models import Person
-from organisations.models import Organisation
-from programmes.models import Programme, ProgrammeLead, ProgrammePartner
+from programmes.models import Programme, ProgrammeLead
 from publishing.feeds import cache_output
 from publishing.seo import PageMixin
-from research.models import Investigator, ProjectOrganisation, ResearchProject
+from research.models import Investigator, ResearchProject
 from workstreams.models import KeyContact, WorkStream
 
 from . import docs, filters
@@ -240,12 +239,7 @@ class OrganisationViewSet(CatalogueViewSet):
     filterset_class = filters.OrganisationFilter
 
     def get_queryset(self):
-        organisation = OuterRef("pk")
-        return Organisation.objects.filter(
-            Exists(ProgrammePartner.objects.of_published_programme().filter(organisation=organisation))
-            | Exists(ProjectOrganisation.objects.of_published_project().filter(organisation=organisation))
-            | Exists(Person.objects.published().filter(affiliation=organisation))
-        ).order_by("name", "pk")
+        return filters.public_organisations().order_by("name", "pk")
 
 
 def api_not_found(request, *args, **kwargs):

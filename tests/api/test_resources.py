@@ -189,3 +189,13 @@ def test_every_list_costs_the_same_queries_for_few_and_many_records(
         response = client.get(reverse(route), {"page_size": 100})
     assert response.status_code == 200
     assert response.json()["count"] >= 15
+
+
+def test_a_filter_does_not_confirm_an_organisation_named_only_by_drafts(client, catalogue):
+    """Its slug is refused exactly as an unknown one is, so a probe cannot tell that it exists."""
+    for name in ("partner", "commissioner"):
+        hidden = client.get(reverse("api:programme-list"), {name: "unannounced-trust"})
+        unknown = client.get(reverse("api:programme-list"), {name: "no-such-organisation"})
+        assert hidden.status_code == unknown.status_code == 400
+        assert list(hidden.json()) == list(unknown.json()) == [name]
+    assert client.get(reverse("api:programme-list"), {"partner": "ambs"}).status_code == 200
