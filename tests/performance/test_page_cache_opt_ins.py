@@ -107,9 +107,10 @@ def test_the_served_hook_runs_for_every_request_rendered_or_cached(client, conte
     assert "no-store" in staff_response["Cache-Control"]
 
 
-@override_settings(ROOT_URLCONF=__name__)
-def test_the_served_hook_runs_with_the_page_cache_off(client, settings):
-    settings.PAGE_CACHE_ENABLED = False
+# One override, not the decorator plus pytest-django's `settings` fixture: the fixture restores what it saw
+# on entry, the decorator's URLconf included, which then leaked into every later test in the worker.
+@override_settings(ROOT_URLCONF=__name__, PAGE_CACHE_ENABLED=False)
+def test_the_served_hook_runs_with_the_page_cache_off(client):
     client.get("/test-private/")
 
     assert served == [("GET", "private page", 7)]

@@ -178,8 +178,6 @@ def test_search_page_costs_a_fixed_number_of_queries(client, db, django_assert_m
         "\\",
         "'; DROP TABLE search_searchdocument; --",
         "1 OR 1=1",
-        "nye\x00bevan",
-        "\x00",
         "Zoë Ångström",
         "東京 リーダーシップ",
         "👩‍⚕️ leadership",
@@ -191,7 +189,13 @@ def test_odd_queries_give_a_sensible_page_never_an_error(client, seed, query):
     response = results_page(client, q=query)
     content = response.content.decode()
     assert "<h1>" in content
-    assert "\x00" not in content
+
+
+@pytest.mark.parametrize("query", ["nye\x00bevan", "\x00"])
+def test_a_nul_byte_in_the_query_is_a_styled_400(client, db, query):
+    response = client.get(reverse("search:results"), {"q": query})
+    assert response.status_code == 400
+    assert "could not understand that request" in response.content.decode()
 
 
 def test_empty_and_one_character_queries_explain_what_to_do(client, db):
@@ -278,7 +282,7 @@ def test_suggestions_are_published_titles_as_json_at_most_eight(client, db, comm
     assert suggestions[0]["url"].startswith(reverse("programmes:list"))
 
 
-@pytest.mark.parametrize("query", ["", "a", "!!", "x" * 1000, "nye\x00"])
+@pytest.mark.parametrize("query", ["", "a", "!!", "x" * 1000])
 def test_suggestions_for_odd_input_are_an_empty_list_or_a_short_one(client, seed, query):
     response = client.get(reverse("search:suggest"), {"q": query})
     assert response.status_code == 200
