@@ -14,6 +14,9 @@ _TEXT_FIELDS = ["kind", "title", "keywords", "summary", "body", "related", "url"
 
 
 def _write(source: Source, content_type: ContentType, objects: list[models.Model]) -> None:
+    backend = get_backend()
+    pks = [obj.pk for obj in objects]
+    words_before = backend.words_of(SearchDocument.objects.filter(content_type=content_type, object_id__in=pks))
     documents = [
         SearchDocument(content_type=content_type, object_id=obj.pk, **source.document_fields(obj)) for obj in objects
     ]
@@ -23,8 +26,9 @@ def _write(source: Source, content_type: ContentType, objects: list[models.Model
         unique_fields=["content_type", "object_id"],
         update_fields=[*_TEXT_FIELDS, "indexed_at"],
     )
-    written = SearchDocument.objects.filter(content_type=content_type, object_id__in=[obj.pk for obj in objects])
-    get_backend().documents_written(written, documents)
+    written = SearchDocument.objects.filter(content_type=content_type, object_id__in=pks)
+    backend.documents_written(written, documents)
+    backend.words_left(words_before - backend.public_words(documents))
 
 
 def index_objects(model: type[models.Model], pks: Iterable[int] | None = None) -> int:
@@ -64,7 +68,11 @@ def unindex_objects(model: type[models.Model], pks: Iterable[int]) -> None:
     if source is None:
         return
     content_type = ContentType.objects.get_for_model(source.model)
-    SearchDocument.objects.filter(content_type=content_type, object_id__in=list(pks)).delete()
+    leaving = SearchDocument.objects.filter(content_type=content_type, object_id__in=list(pks))
+    backend = get_backend()
+    words_before = backend.words_of(leaving)
+    leaving.delete()
+    backend.words_left(words_before)
 
 
 def rebuild_index() -> dict[str, int]:

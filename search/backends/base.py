@@ -55,5 +55,16 @@ class SearchBackend:
     def documents_written(self, written: QuerySet[SearchDocument], documents: list[SearchDocument]) -> None:
         """Called after `documents` were saved (`written` selects them), to refresh data derived from their text."""
 
+    def public_words(self, documents: list[SearchDocument]) -> set[str]:
+        """The words of `documents` (not yet saved or just saved) that the public may see."""
+        return set()
+
+    def words_of(self, documents: QuerySet[SearchDocument]) -> set[str]:
+        """The words of `documents` that data derived from their text holds (read before they change)."""
+        return set()
+
+    def words_left(self, words: set[str]) -> None:
+        """Called once documents that held `words` were rewritten or removed: drop what is no longer public."""
+
     def index_cleared(self) -> None:
         """Called when every document is about to be rewritten, to drop data derived from all of them."""

@@ -28,6 +28,8 @@ CONFIG = "search_english"
 MIN_SIMILARITY = 0.45
 MIN_CORRECTABLE_LENGTH = 4
 MAX_WORD_LENGTH = 60
+# The text the spelling vocabulary is drawn from.
+VOCABULARY_FIELDS = ("title", "keywords", "summary", "body", "related")
 
 VECTOR = (
     SearchVector("title", "keywords", config=CONFIG, weight="A")
@@ -136,18 +138,38 @@ class PostgresBackend(SearchBackend):
 
     def documents_written(self, written: QuerySet[SearchDocument], documents: list[SearchDocument]) -> None:
         written.update(vector=VECTOR)
-        # Only words the public can already see may be offered as corrections.
-        now = timezone.now()
-        found = set()
-        for document in documents:
-            if document.status == Status.PUBLISHED and (document.publish_from is None or document.publish_from <= now):
-                found |= vocabulary(
-                    document.title, document.keywords, document.summary, document.body, document.related
-                )
-        if found:
+        if found := self.public_words(documents):
             SearchWord.objects.bulk_create(
                 [SearchWord(word=word) for word in sorted(found)], ignore_conflicts=True, batch_size=1000
             )
+
+    def public_words(self, documents: list[SearchDocument]) -> set[str]:
+        # Only words the public can already see may be offered as corrections.
+        now = timezone.now()
+        return {
+            word
+            for document in documents
+            if document.status == Status.PUBLISHED and (document.publish_from is None or document.publish_from <= now)
+            for word in vocabulary(*(getattr(document, field) for field in VOCABULARY_FIELDS))
+        }
+
+    def words_of(self, documents: QuerySet[SearchDocument]) -> set[str]:
+        return {word for texts in documents.values_list(*VOCABULARY_FIELDS) for word in vocabulary(*texts)}
+
+    def words_left(self, words: set[str]) -> None:
+        """Forget the words that no published document holds any more (an unpublished programme's, a
+        deleted person's surname), so that "did you mean" never offers them back.
+
+        The documents that may still hold one are found through the vectors' GIN index, then read with the
+        same tokenizer that built the vocabulary, so a word is kept only if it really is still public.
+        """
+        if not words:
+            return
+        may_hold = SearchQuery(reduce(operator.or_, (Lexeme(word) for word in sorted(words))), config=CONFIG)
+        still_public = set()
+        for texts in SearchDocument.objects.published().filter(vector=may_hold).values_list(*VOCABULARY_FIELDS):
+            still_public |= vocabulary(*texts) & words
+        SearchWord.objects.filter(word__in=words - still_public).delete()
 
     def index_cleared(self) -> None:
         SearchWord.objects.all().delete()

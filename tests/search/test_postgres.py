@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from search.backends.postgres import PostgresBackend
+from search.models import SearchWord
 from search.query import parse
 from search.selectors import search
 from tests.factories import PersonFactory, ProgrammeFactory
@@ -63,6 +64,37 @@ def test_words_from_drafts_are_never_offered_as_corrections(committed):
     with committed():
         ProgrammeFactory(title="Xylophonics masterclass", status="draft")
     assert search("xylophonix").query.corrections == {}
+
+
+def test_words_of_a_record_that_stops_being_public_are_no_longer_offered(committed):
+    """Issue 22, item 4: the vocabulary used to keep every word it ever saw until a full rebuild."""
+    with committed():
+        programme = ProgrammeFactory(title="Xylophonics masterclass", summary="Tuned percussion for leaders.")
+        person = PersonFactory(given_name="Aurelia", family_name="Quennevilleson")
+        ProgrammeFactory(title="Percussion for boards", summary="A second programme that says percussion.")
+    assert search("xylophonix").query.corrections == {"xylophonix": "xylophonics"}
+    assert search("quennevillsen").query.corrections == {"quennevillsen": "quennevilleson"}
+
+    with committed():
+        programme.status = "draft"  # unpublished
+        programme.save()
+        person.delete()  # an erasure request
+    assert search("xylophonix").query.corrections == {}
+    assert search("quennevillsen").query.corrections == {}
+    assert not SearchWord.objects.filter(word__in=["xylophonics", "masterclass", "quennevilleson"]).exists()
+    # A word that another published record still holds stays.
+    assert SearchWord.objects.filter(word="percussion").exists()
+
+
+def test_an_edit_forgets_the_words_it_removed_and_keeps_the_ones_it_kept(committed):
+    with committed():
+        programme = ProgrammeFactory(title="Xylophonics masterclass")
+    with committed():
+        programme.title = "Marimba masterclass"
+        programme.save()
+    assert SearchWord.objects.filter(word="marimba").exists()
+    assert SearchWord.objects.filter(word="masterclass").exists()
+    assert not SearchWord.objects.filter(word="xylophonics").exists()
 
 
 def test_the_vector_index_answers_the_search_query(seed):
