@@ -169,6 +169,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that accepts connections but never answers must cost a visitor seconds and a styled 503
+    # (hsmc_site/resilience.py), not gunicorn's 30-second kill and a bare 500. The statement timeout also
+    # bounds a query stuck behind a lock. Long maintenance (a migration, a full reindex) can lift it with
+    # DB_STATEMENT_TIMEOUT_MS=0.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=env_int("DB_CONNECT_TIMEOUT", 3),
+        options=f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 15_000)}",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHE AND PAGE CACHE
@@ -177,29 +186,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 # Sites (or test runs) that share one Redis database keep apart by prefix.
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX") or "hsmc"
+# After a Redis error or timeout, every use of Redis is skipped for this long (pagecache/redis.py), so an
+# outage, or a Redis that accepts connections and never answers, costs one timeout, not one per call.
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 30)
+REDIS_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": 0.5,
+    "SOCKET_TIMEOUT": 0.5,
+    "CONNECTION_POOL_CLASS": "pagecache.redis.CircuitBreakerPool",
+}
 if REDIS_URL:
     CACHES = {
+        # A Redis outage degrades to the database instead of failing requests.
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {
-                # A Redis outage degrades to the database instead of failing requests.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
+            "OPTIONS": {**REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True},
         },
-        # The page cache (pagecache/middleware.py) sees errors itself: it logs an outage once and stops asking
-        # Redis for PAGE_CACHE_RETRY_SECONDS, rather than paying a timeout on every request.
+        # The page cache (pagecache/middleware.py) sees errors itself, so that it can serve from the database.
         "pages": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+            "OPTIONS": REDIS_OPTIONS,
         },
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # The circuit breaker logs an outage once; django-redis would log every call skipped meanwhile.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
     # Sessions are read from Redis and written through to the database, so any host can serve any visitor
     # and a Redis restart logs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -216,7 +229,6 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
 # How long a stored page may be served at most. This bounds what no database write announces: a
 # scheduled publish-from time passing, and availability that changes with the date.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
-PAGE_CACHE_RETRY_SECONDS = env_int("PAGE_CACHE_RETRY_SECONDS", 30)
 # Cache-Control max-age of anonymous pages, for browsers, reverse proxies and CDNs.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 

@@ -36,7 +36,7 @@ Shareable pages are stored gzipped and sent gzipped to clients that accept it (p
 catalogue page shrinks about tenfold, which matters more under load than the one compression per render.
 
 If the cache (Redis) is unreachable, pages are served from the database: a warning is logged and the cache
-is left alone for PAGE_CACHE_RETRY_SECONDS before it is tried again.
+is left alone for CACHE_RETRY_SECONDS before it is tried again.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ class _Breaker:
         return time.monotonic() >= self.open_until
 
     def trip(self, exc: BaseException) -> None:
-        retry = settings.PAGE_CACHE_RETRY_SECONDS
+        retry = settings.CACHE_RETRY_SECONDS
         if self.closed():
             logger.warning(
                 "The page cache is unreachable (%s: %s); serving pages from the database and retrying in %s s.",

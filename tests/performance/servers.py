@@ -5,6 +5,7 @@ Ports come from TEST_SERVER_PORTS (for example "8171-8189") when set, else from 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import random
@@ -13,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -167,3 +169,36 @@ class Gunicorn:
 
     def get(self, path: str, *, headers=None, timeout=30) -> Response:
         return self.request("GET", path, headers=headers, timeout=timeout)
+
+
+class StallingServer:
+    """A TCP server on loopback that accepts connections and never answers: a hung database or Redis.
+
+    `with StallingServer() as server: ... server.port`. Accepted connections are held open, unread,
+    until the server stops.
+    """
+
+    def __init__(self):
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def __enter__(self) -> StallingServer:
+        self._thread.start()
+        return self
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _address = self._listener.accept()
+            except OSError:
+                return  # stopped
+            self._held.append(connection)
+
+    def __exit__(self, *exc_info) -> None:
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        self._listener.close()
+        for connection in self._held:
+            connection.close()

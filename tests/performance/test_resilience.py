@@ -3,35 +3,89 @@
 import json
 import logging
 import runpy
+import time
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from pagecache import middleware as caching
+from pagecache.redis import reset_circuits
 from tests.factories import ProgrammeFactory
 
-from .servers import PROJECT_ROOT, Gunicorn
+from .servers import PROJECT_ROOT, Gunicorn, StallingServer
 
 # Port 9 (discard) on loopback: nothing listens there, so connections are refused at once.
 CLOSED_REDIS = "redis://127.0.0.1:9/0"
 UNREACHABLE_DATABASE = "postgres://postgres@127.0.0.1:9/unreachable?connect_timeout=2"
 
 
-@pytest.fixture
-def unreachable_redis(settings):
-    """The production cache configuration, pointed at a Redis that refuses connections."""
-    redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": CLOSED_REDIS, "KEY_PREFIX": "hsmc"}
-    timeouts = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+def use_production_redis(settings, location: str) -> None:
+    """The production cache configuration (settings.py with REDIS_URL set), pointed at `location`."""
+    redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": "hsmc"}
     settings.CACHES = {
-        "default": {**redis, "OPTIONS": {**timeouts, "IGNORE_EXCEPTIONS": True}},
-        "pages": {**redis, "OPTIONS": timeouts},
+        "default": {**redis, "OPTIONS": {**settings.REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True}},
+        "pages": {**redis, "OPTIONS": settings.REDIS_OPTIONS},
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.PAGE_CACHE_ENABLED = True
+
+
+@pytest.fixture(autouse=True)
+def _closed_circuits():
     caching.breaker.reset()
+    reset_circuits()
     yield
     caching.breaker.reset()
+    reset_circuits()
+
+
+@pytest.fixture
+def unreachable_redis(settings):
+    """The production cache configuration, pointed at a Redis that refuses connections."""
+    use_production_redis(settings, CLOSED_REDIS)
+
+
+@pytest.fixture
+def hanging_redis(settings):
+    """The production cache configuration, pointed at a Redis that accepts connections and never answers."""
+    with StallingServer() as server:
+        use_production_redis(settings, f"redis://127.0.0.1:{server.port}/0")
+        yield
+
+
+def test_a_hanging_redis_costs_one_timeout_not_one_per_call(hanging_redis, caplog):
+    """Issue 22, item 3: every cache call used to wait for the socket timeout, and redis-py retried it."""
+    with caplog.at_level(logging.WARNING, logger="pagecache.redis"):
+        started = time.monotonic()
+        for n in range(20):
+            assert cache.get(f"key-{n}") is None  # a miss, as during any outage
+            cache.set(f"key-{n}", n)
+        elapsed = time.monotonic() - started
+
+    assert elapsed < 2.5  # one 0.5 s timeout (with redis-py's own retry), then the circuit is open
+    assert len([record for record in caplog.records if "not answering" in record.getMessage()]) == 1
+
+
+@pytest.mark.django_db
+def test_sign_in_stays_quick_when_redis_hangs(hanging_redis, content_editor):
+    """Sessions and the sign-in throttle use the shared cache: they must not each wait for it."""
+    client = Client()
+    started = time.monotonic()
+    for _ in range(3):
+        client.force_login(content_editor)
+        assert client.get(reverse("admin:index")).status_code == 200
+        client.logout()
+    assert time.monotonic() - started < 3.0
+
+
+def test_redis_is_asked_again_after_the_retry_time(hanging_redis, settings):
+    settings.CACHE_RETRY_SECONDS = 0
+    cache.get("first")
+    started = time.monotonic()
+    cache.get("second")  # the circuit has closed again, so this one waits for the timeout too
+    assert time.monotonic() - started >= 0.4
 
 
 @pytest.mark.django_db
@@ -132,3 +186,22 @@ def test_gunicorn_recycles_each_worker_after_a_bounded_number_of_requests(server
     assert statuses == [200] * 12
     assert log.count("Autorestarting worker after current request") >= 2
     assert log.count("Booting worker with pid") >= 3
+
+
+@pytest.fixture(scope="module")
+def database_hangs_server(server_env, tmp_path_factory):
+    """Production settings with a PostgreSQL address that accepts connections and never answers."""
+    with StallingServer() as database:
+        env = server_env(DATABASE_URL=f"postgres://postgres@127.0.0.1:{database.port}/hangs")
+        with Gunicorn(env, tmp_path_factory.mktemp("database-hangs") / "gunicorn.log", workers=1) as server:
+            yield server
+
+
+@pytest.mark.parametrize("url", [reverse("healthz"), reverse("programmes:list"), reverse("api:programme-list")])
+def test_a_database_that_never_answers_gives_a_503_within_seconds(database_hangs_server, url):
+    """Issue 22, item 2: gunicorn used to kill the worker after 30 s, and the visitor saw a bare 500."""
+    started = time.monotonic()
+    response = database_hangs_server.get(url, timeout=20)
+
+    assert response.status == 503
+    assert time.monotonic() - started < 6  # DB_CONNECT_TIMEOUT is 3 s
