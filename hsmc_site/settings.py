@@ -229,6 +229,8 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
 # How long a stored page may be served at most. This bounds what no database write announces: a
 # scheduled publish-from time passing, and availability that changes with the date.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# How many query-string variants of one path (filters, searches, pages) are stored per page lifetime.
+PAGE_CACHE_MAX_VARIANTS = env_int("PAGE_CACHE_MAX_VARIANTS", 200)
 # Cache-Control max-age of anonymous pages, for browsers, reverse proxies and CDNs.
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 

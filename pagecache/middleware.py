@@ -29,8 +29,11 @@ Invalidation is by database table, across every process and host:
   up to STALE_SECONDS meanwhile; when it is missing or has changed they wait for it briefly. A popular
   page is never rendered by every worker at once, not even just after a publish.
 
-Pages are keyed by scheme, host, path and query string, and by the static files manifest, so that during
-a rolling deploy each release serves only pages that link to its own hashed static files.
+Pages are keyed by scheme, host (without port), path and query string (without tracking parameters, in
+a stable order: pagecache/normalise.py), and by the static files manifest, so that during a rolling
+deploy each release serves only pages that link to its own hashed static files. At most
+PAGE_CACHE_MAX_VARIANTS entries of one path are stored per page lifetime, so endless query strings
+cannot fill the cache.
 
 Shareable pages are stored gzipped and sent gzipped to clients that accept it (plain to the rest): a
 catalogue page shrinks about tenfold, which matters more under load than the one compression per render.
@@ -63,11 +66,14 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 from django.utils.module_loading import import_string
 from django.utils.regex_helper import _lazy_re_compile
 
+from .normalise import forget_unknown_session, key_url, strip_tracking_parameters
+
 logger = logging.getLogger(__name__)
 
 TABLE_KEY = "pagecache:table:"
 # The entry's layout is part of the key, so that releases with different layouts never read each other's.
 PAGE_KEY = "pagecache:page:v2:"
+VARIANTS_KEY = "pagecache:variants:"
 # Bookkeeping that no public page shows; versioning it would only cost a cache write per request.
 UNTRACKED_TABLES = frozenset({"django_session"})
 # Headers a cached page may vary on: the key already covers anonymous visitors, and each client is sent
@@ -297,16 +303,19 @@ def _admin_prefix() -> str:
 
 
 def is_anonymous_read(request) -> bool:
-    """A GET or HEAD that carries nothing personal, decided from the request alone (no session lookup)."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+    """A GET or HEAD of a public page that carries nothing personal.
+
+    A session cookie that names no session is dropped first (one session lookup), so that a made-up
+    cookie cannot buy a fresh render of every page.
+    """
+    if request.method not in ("GET", "HEAD") or request.path_info.startswith(_admin_prefix()):
         return False
     meta = request.META
     if "HTTP_AUTHORIZATION" in meta or "HTTP_ORIGIN" in meta:
         return False
-    return not request.path_info.startswith(_admin_prefix())
+    forget_unknown_session(request)
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
 
 
 def _directives(response) -> set[str]:
@@ -407,6 +416,7 @@ class PageCacheMiddleware:
         self.dependency_hints: dict[str, tuple[str, ...]] = {}
 
     def __call__(self, request):
+        strip_tracking_parameters(request)
         response = self.serve(request)
         # Whichever way the page came, rendered or from the cache, the view's call_when_served() runs.
         _call_served_hook(request, response)
@@ -452,7 +462,7 @@ class PageCacheMiddleware:
             _tables_read.reset(recording)
         shareable = set_cache_headers(request, response)
         body, gzipped = _encode(response) if shareable else (b"", False)
-        if versions is not None:
+        if versions is not None and self.admit_variant(request):
             table_keys = {TABLE_KEY + table for table in tables}
             depends_on = {table_key: versions[table_key] for table_key in table_keys & versions.keys()}
             if shareable and _storable(request, response):
@@ -464,8 +474,25 @@ class PageCacheMiddleware:
         return response
 
     def key(self, request) -> str:
-        url = f"{self.release}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        url = f"{self.release}|{key_url(request)}"
         return PAGE_KEY + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+    def admit_variant(self, request) -> bool:
+        """Whether one more entry for this path may be stored: at most PAGE_CACHE_MAX_VARIANTS a lifetime.
+
+        Query strings are endless (`?q=` takes any words), so without a bound one path could fill Redis.
+        Past it, pages are still rendered and sent, just not kept.
+        """
+        counter = VARIANTS_KEY + hashlib.md5(request.path.encode(), usedforsecurity=False).hexdigest()
+        cache = page_cache()
+        try:
+            cache.add(counter, 0, timeout=settings.PAGE_CACHE_SECONDS + STALE_SECONDS)
+            return cache.incr(counter) <= settings.PAGE_CACHE_MAX_VARIANTS
+        except ValueError:  # the counter expired between the two calls: a new lifetime begins
+            return True
+        except Exception as exc:
+            breaker.trip(exc)
+            return False
 
     def lookup(self, key: str, request) -> tuple[str, HttpResponse | None]:
         """(HIT, page), (STALE, page) past its lifetime, (PASS, None) if unshareable, else (MISS, None).

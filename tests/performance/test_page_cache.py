@@ -227,6 +227,60 @@ def test_each_query_string_is_a_separate_cached_page(client):
     assert client.get(url, {"sort": "deadline"})[CACHE] == "hit"
 
 
+def test_tracking_parameters_neither_make_a_new_entry_nor_reach_the_page(client):
+    """Issue 22, item 8: 150 requests with 150 utm_source values used to store 150 pages."""
+    ProgrammeFactory(title="Tracked programme")
+    url = reverse("programmes:list")
+    warm(client, url + "?sort=deadline")
+
+    for n in range(5):
+        response = client.get(url, {"sort": "deadline", "utm_source": f"newsletter-{n}", "gclid": n, "mc_cid": n})
+        assert response[CACHE] == "hit"
+    rendered = client.get(url, {"utm_campaign": "spring", "audience": "nobody"})
+    assert "utm_campaign" not in rendered.content.decode()  # filter and page links drop it too
+
+
+def test_the_key_ignores_the_port_and_the_order_of_parameters(client):
+    ProgrammeFactory()
+    url = reverse("programmes:list")
+    warm(client, url + "?sort=deadline&page=1")
+
+    assert client.get(url + "?page=1&sort=deadline")[CACHE] == "hit"
+    assert client.get(url + "?sort=deadline&page=1", headers={"host": "testserver:8443"})[CACHE] == "hit"
+    # Repeated values keep their order: some filters read them in order.
+    assert client.get(url + "?sort=deadline&page=1&page=2")[CACHE] != "hit"
+
+
+def test_one_path_holds_a_bounded_number_of_query_variants(client, settings):
+    settings.PAGE_CACHE_MAX_VARIANTS = 3
+    ProgrammeFactory()
+    url = reverse("programmes:list")
+    for n in range(3):
+        warm(client, url + f"?q=word{n}")
+
+    beyond = [client.get(url, {"q": f"other{n}"}) for n in range(2) for _repeat in range(2)]
+
+    assert all(response.status_code == 200 for response in beyond)
+    assert all(CACHE not in response for response in beyond)  # sent, never kept
+    assert client.get(url + "?q=word0")[CACHE] == "hit"  # what was kept stays
+
+
+def test_a_made_up_session_cookie_counts_as_anonymous(client, content_editor):
+    ProgrammeFactory()
+    url = reverse("programmes:list")
+    warm(client, url)
+
+    for junk in ("x", "a" * 32, "not a session at all"):
+        client.cookies["sessionid"] = junk
+        response = client.get(url)
+        assert response[CACHE] == "hit", junk
+        assert "Set-Cookie" not in response
+
+    staff = Client()
+    staff.force_login(content_editor)
+    assert CACHE not in staff.get(url)  # a real session is still personal
+
+
 def test_head_request_is_answered_from_the_cache(client):
     url = reverse("programmes:detail", args=[ProgrammeFactory().slug])
     warm(client, url)
