@@ -1,42 +1,80 @@
-"""Spam and abuse defences for the enquiry form: time-to-submit tokens and a per-client rate limit."""
+"""Spam and abuse defences for the enquiry form: time-to-submit tokens and a per-client rate limit.
 
+Both keep their state in the shared cache (Redis in production), so that they hold across processes and
+hosts. Should it be unreachable, they fall back to this process's memory: weaker than shared, but not
+off, as a flood during a Redis outage would otherwise meet no limit at all.
+"""
+
+import hashlib
 import ipaddress
 import logging
 import math
+import secrets
 import time
 from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from security.clients import client_ip_address
 
 logger = logging.getLogger(__name__)
 
 _TOKEN_SALT = "contacts.enquiry-form.rendered-at"
+# This process's stand-in for the shared cache while that is unreachable.
+_local = LocMemCache("contacts.abuse.fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
-def issue_form_token(*, at: float | None = None) -> str:
-    """A signed record of when the form was shown; the visitor cannot forge an earlier time."""
-    return signing.dumps({"t": time.time() if at is None else at}, salt=_TOKEN_SALT)
+class FormTokenElsewhere(signing.BadSignature):
+    """A genuine token, but issued to another browser (another CSRF cookie) than the one sending it."""
 
 
-def seconds_since_token(token: str, *, max_age: int) -> float:
-    """Seconds since `issue_form_token` made `token`.
+def _binding(browser: str) -> str:
+    return salted_hmac(_TOKEN_SALT, browser, algorithm="sha256").hexdigest()[:16]
 
-    Raises signing.SignatureExpired for a token older than max_age and signing.BadSignature
-    for anything not made by us.
+
+def issue_form_token(*, browser: str = "", at: float | None = None) -> str:
+    """A signed record of when the form was shown, and to which browser (its CSRF secret).
+
+    The visitor cannot forge an earlier time, nor use the token from another browser, and
+    `spend_form_token` accepts it once.
+    """
+    payload = {"t": time.time() if at is None else at, "b": _binding(browser), "n": secrets.token_urlsafe(9)}
+    return signing.dumps(payload, salt=_TOKEN_SALT)
+
+
+def seconds_since_token(token: str, *, browser: str = "", max_age: int) -> float:
+    """Seconds since `issue_form_token` made `token` for `browser`.
+
+    Raises signing.SignatureExpired for a token older than max_age, FormTokenElsewhere for one issued
+    to another browser, and signing.BadSignature for anything not made by us.
     """
     payload = signing.loads(token, salt=_TOKEN_SALT)
     try:
         elapsed = time.time() - float(payload["t"])
+        bound_to = str(payload["b"])
     except (KeyError, TypeError, ValueError) as error:
         raise signing.BadSignature("Malformed form token.") from error
     if elapsed > max_age:
         raise signing.SignatureExpired(f"Form token is {elapsed:.0f} seconds old (max {max_age}).")
+    if not constant_time_compare(bound_to, _binding(browser)):
+        raise FormTokenElsewhere("Form token issued to another browser.")
     return elapsed
+
+
+def spend_form_token(token: str, *, max_age: int) -> bool:
+    """Mark `token` used; False if it already was. Kept for as long as the token could be accepted."""
+    key = "enquiry-form-token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+    try:
+        first = cache.add(key, 1, timeout=max_age + 60)
+    except Exception:
+        first = None
+    if first is None:  # the shared cache is unreachable (django-redis answers None when told to ignore that)
+        first = _local.add(key, 1, timeout=max_age + 60)
+    return bool(first)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -67,8 +105,8 @@ def hit_rate_limit(*, scope: str, key: str, limit: int, window: int, now: float 
     """Count one attempt for `key` in a fixed window, in the shared cache; limited once over `limit`.
 
     The cache key holds a keyed hash, never the raw address. With Redis the counter is shared by
-    every process and host; if the cache is unreachable the form stays open (fail open) rather than
-    turning every visitor away.
+    every process and host; while the cache is unreachable each process counts on its own, which still
+    bounds a flood without turning real visitors away.
     """
     now = time.time() if now is None else now
     window_number = int(now // window)
@@ -78,9 +116,10 @@ def hit_rate_limit(*, scope: str, key: str, limit: int, window: int, now: float 
     try:
         cache.add(cache_key, 0, timeout=window + 1)
         count = cache.incr(cache_key)
-    except Exception:  # any cache outage: a missing counter must never block real visitors
-        logger.warning("Rate-limit counter unavailable for %s; allowing the request.", scope, exc_info=True)
-        return RateLimitResult(limited=False, retry_after=retry_after)
-    if count is None:  # django-redis with IGNORE_EXCEPTIONS returns None when Redis is down
-        return RateLimitResult(limited=False, retry_after=retry_after)
+    except Exception:
+        logger.warning("Shared rate-limit counter unavailable for %s; counting in this process.", scope, exc_info=True)
+        count = None
+    if count is None:  # an outage (django-redis with IGNORE_EXCEPTIONS answers None rather than raising)
+        _local.add(cache_key, 0, timeout=window + 1)
+        count = _local.incr(cache_key)
     return RateLimitResult(limited=count > limit, retry_after=retry_after)

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from programmes.models import Programme
 from workstreams.models import WorkStream
 
-from .abuse import issue_form_token, seconds_since_token
+from .abuse import issue_form_token, seconds_since_token, spend_form_token
 from .models import Enquiry
 
 _WHITESPACE_AND_CONTROLS = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029]+")
@@ -138,7 +138,9 @@ class EnquiryForm(forms.Form):
     )
     rendered_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, browser: str = "", **kwargs):
+        # The browser's CSRF secret: the time-to-submit token is issued to, and accepted from, that browser only.
+        self.browser = browser
         super().__init__(*args, **kwargs)
         self.fields["work_stream"].queryset = (
             WorkStream.objects.published().only("slug", "title").order_by("order", "title")
@@ -150,7 +152,7 @@ class EnquiryForm(forms.Form):
             reverse("contacts:privacy"),
         )
         if not self.is_bound:
-            self.initial["rendered_at"] = issue_form_token()
+            self.initial["rendered_at"] = issue_form_token(browser=browser)
         self.helper = self.build_helper()
 
     @staticmethod
@@ -197,9 +199,9 @@ class EnquiryForm(forms.Form):
         """Issue a new time-to-submit token for a form shown again, keeping everything typed."""
         if self.is_bound:
             self.data = self.data.copy()
-            self.data[self.add_prefix("rendered_at")] = issue_form_token()
+            self.data[self.add_prefix("rendered_at")] = issue_form_token(browser=self.browser)
         else:
-            self.initial["rendered_at"] = issue_form_token()
+            self.initial["rendered_at"] = issue_form_token(browser=self.browser)
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -217,8 +219,9 @@ class EnquiryForm(forms.Form):
 
     def _check_time_to_submit(self) -> None:
         token = self.data.get(self.add_prefix("rendered_at"), "")
+        max_age = settings.ENQUIRY_FORM_MAX_AGE
         try:
-            elapsed = seconds_since_token(token, max_age=settings.ENQUIRY_FORM_MAX_AGE)
+            elapsed = seconds_since_token(token, browser=self.browser, max_age=max_age)
         except signing.SignatureExpired:
             self.add_error(
                 None,
@@ -233,4 +236,10 @@ class EnquiryForm(forms.Form):
                     None,
                     "That was quicker than we expected, so we could not be sure it was a person sending it. "
                     "Please check your enquiry and send it again.",
+                )
+            elif not spend_form_token(token, max_age=max_age):
+                self.add_error(
+                    None,
+                    "This form has already been sent. If you meant to send another enquiry, check your details "
+                    "and send it again.",
                 )

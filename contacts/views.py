@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import slug_re
 from django.db.models import Prefetch
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -65,6 +66,15 @@ class ContactView(PageMixin, FormView):
             self.selected_programme = Programme.objects.published().filter(slug=slug).only("title", "slug").first()
         return super().get(request, *args, **kwargs)
 
+    def browser(self) -> str:
+        """The CSRF secret of the browser at hand, which the form's time-to-submit token is bound to."""
+        if self.request.method == "GET":
+            get_token(self.request)  # sets a secret for a first visit, as the page's {% csrf_token %} would
+        return self.request.META.get("CSRF_COOKIE", "")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "browser": self.browser()}
+
     def get_initial(self):
         initial = super().get_initial()
         if self.selected_work_stream:
@@ -97,7 +107,7 @@ class ContactView(PageMixin, FormView):
             for name in EnquiryForm.base_fields
             if name not in {"website", "rendered_at"}
         }
-        form = self.form_class(initial=typed)
+        form = self.form_class(initial=typed, browser=self.browser())
         context = self.get_context_data(form=form, rate_limited=True, retry_after_minutes=-(-retry_after // 60))
         response = self.render_to_response(context, status=429)
         response["Retry-After"] = str(retry_after)

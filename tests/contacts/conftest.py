@@ -28,13 +28,22 @@ def leadership(db):
     return work_stream
 
 
-def form_token(seconds_ago: float = 60) -> str:
-    return issue_form_token(at=time.time() - seconds_ago)
+def form_token(seconds_ago: float = 60, browser: str = "") -> str:
+    return issue_form_token(browser=browser, at=time.time() - seconds_ago)
+
+
+def csrf_secret(client, settings) -> str:
+    cookie = client.cookies.get(settings.CSRF_COOKIE_NAME)
+    return cookie.value if cookie else ""
 
 
 @pytest.fixture
-def enquiry_data():
-    """What a commissioner types into the form, with a token from a minute ago."""
+def enquiry_data(client, settings):
+    """What a commissioner types into the form, with a token from a minute ago.
+
+    The token is issued to the test client as it is when the data is built: to its CSRF cookie once a
+    page has given it one, as a browser's would be.
+    """
 
     def build(**overrides):
         data = {
@@ -51,7 +60,7 @@ def enquiry_data():
             "message": "We would like a leadership programme for our senior managers.",
             "consent": "on",
             "website": "",
-            "rendered_at": form_token(),
+            "rendered_at": form_token(browser=csrf_secret(client, settings)),
         }
         data.update(overrides)
         return data

@@ -5,7 +5,14 @@ import pytest
 from django.core import signing
 from django.test import RequestFactory
 
-from contacts.abuse import client_address, hit_rate_limit, issue_form_token, seconds_since_token
+from contacts.abuse import (
+    FormTokenElsewhere,
+    client_address,
+    hit_rate_limit,
+    issue_form_token,
+    seconds_since_token,
+    spend_form_token,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,15 +63,49 @@ def test_rate_limit_says_when_to_retry():
     assert result.retry_after == 550
 
 
-def test_rate_limit_fails_open_when_the_cache_is_down(monkeypatch):
+def test_rate_limit_counts_in_this_process_when_the_cache_raises(monkeypatch):
+    """Issue 22, item 10: with the cache down the limit used to turn off."""
     from django.core.cache import cache
 
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
     monkeypatch.setattr(cache, "add", broken)
+    key = f"client-{uuid.uuid4()}"
 
-    assert hit_rate_limit(scope="t", key="k", limit=0, window=600).limited is False
+    results = [hit_rate_limit(scope="t", key=key, limit=2, window=600).limited for _ in range(3)]
+    assert results == [False, False, True]
+
+
+def test_rate_limit_counts_in_this_process_when_redis_is_unreachable(settings):
+    """django-redis, told to ignore an outage, answers None instead of raising."""
+    redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    settings.CACHES = {"default": {**redis, "OPTIONS": {**settings.REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True}}}
+    key = f"client-{uuid.uuid4()}"
+
+    results = [hit_rate_limit(scope="t", key=key, limit=1, window=600).limited for _ in range(2)]
+    assert results == [False, True]
+
+
+def test_a_form_token_is_accepted_once(settings):
+    token = issue_form_token()
+    assert spend_form_token(token, max_age=60) is True
+    assert spend_form_token(token, max_age=60) is False
+    assert spend_form_token(issue_form_token(), max_age=60) is True
+
+
+def test_a_form_token_is_spent_once_even_while_redis_is_unreachable(settings):
+    redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    settings.CACHES = {"default": {**redis, "OPTIONS": {**settings.REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True}}}
+    token = issue_form_token()
+    assert [spend_form_token(token, max_age=60) for _ in range(2)] == [True, False]
+
+
+def test_a_form_token_belongs_to_the_browser_it_was_issued_to():
+    token = issue_form_token(browser="csrf-secret-of-browser-a")
+    assert seconds_since_token(token, browser="csrf-secret-of-browser-a", max_age=60) < 5
+    with pytest.raises(FormTokenElsewhere):
+        seconds_since_token(token, browser="csrf-secret-of-browser-b", max_age=60)
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis: set REDIS_URL=redis://127.0.0.1:6379/N")

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from lxml import html
 
@@ -401,6 +402,37 @@ def test_missing_or_forged_timestamp_is_refused(client, db, enquiry_data, token)
     assert response.status_code == 400
     assert "Something went wrong with the form" in response.content.decode()
     assert not Enquiry.objects.exists()
+
+
+def test_a_form_token_is_accepted_once(client, db, enquiry_data):
+    """Issue 22, item 9: one token used to be good for any number of enquiries for 24 hours."""
+    data = enquiry_data()
+    assert client.post(CONTACT_URL, data).status_code == 302
+
+    again = client.post(CONTACT_URL, data)
+
+    assert again.status_code == 400
+    assert "This form has already been sent" in again.content.decode()
+    assert page(again).get_element_by_id("id_message").text_content().strip() == data["message"]
+    assert Enquiry.objects.count() == 1
+
+
+def test_a_form_token_from_another_browser_is_refused(db, enquiry_data, settings):
+    """A token is bound to the browser (its CSRF cookie) that was shown the form."""
+    settings.ENQUIRY_MIN_SECONDS = 0
+    shown, other = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    token = page(shown.get(CONTACT_URL)).get_element_by_id("id_rendered_at").get("value")
+    other_page = page(other.get(CONTACT_URL))
+    csrf = other_page.xpath("//input[@name='csrfmiddlewaretoken']/@value")[0]
+
+    response = other.post(CONTACT_URL, enquiry_data(rendered_at=token, csrfmiddlewaretoken=csrf))
+
+    assert response.status_code == 400
+    assert "Something went wrong with the form" in response.content.decode()
+    assert not Enquiry.objects.exists()
+    own_token = page(response).get_element_by_id("id_rendered_at").get("value")  # the page issues its own
+    resent = other.post(CONTACT_URL, enquiry_data(rendered_at=own_token, csrfmiddlewaretoken=csrf))
+    assert resent.status_code == 302
 
 
 def test_expired_form_asks_to_send_again(client, db, enquiry_data, settings):
