@@ -23,7 +23,9 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 200))
 # Worker heartbeats in memory, not on a disk that may block under load (containers especially).
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
-accesslog = "-"
+# Django logs one line per request itself (monitoring/middleware.py: with the request id, the duration and
+# the page-cache status), so gunicorn's own access log is off unless asked for.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     # Project apps, from the base up (each imports only those listed before it).
+    "monitoring",
     "security",
     "pagecache",
     "publishing",
@@ -109,6 +110,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its request id and duration cover everything below, cached pages included.
+    "monitoring.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise so that static files get the security headers too.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -367,11 +370,22 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# Plain lines for people in development; in production one JSON object per line for the log pipeline,
+# each with the id of the request it belongs to (monitoring/), which responses send as X-Request-ID.
+LOG_FORMAT = env("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'plain'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "monitoring.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "{levelname} {name}: {message}", "style": "{"},
+        "json": {"()": "monitoring.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
