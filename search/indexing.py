@@ -1,6 +1,6 @@
 """Writing records into the search index. Called by `search.signals` and `rebuild_search_index`."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -31,11 +31,14 @@ def _write(source: Source, content_type: ContentType, objects: list[models.Model
     backend.words_left(words_before - backend.public_words(documents))
 
 
-def index_objects(model: type[models.Model], pks: Iterable[int] | None = None) -> int:
+def index_objects(
+    model: type[models.Model], pks: Iterable[int] | None = None, *, on_batch: Callable[[int], None] | None = None
+) -> int:
     """(Re)index the given records of `model`, or all of them; forget any that no longer exist.
 
     Works in batches with the prefetching each source declares, so the number of queries grows with
-    the number of batches, not of records. Returns how many records were indexed.
+    the number of batches, not of records; `on_batch(count)` hears of each. Returns how many records
+    were indexed.
     """
     source = source_for(model)
     if source is None:
@@ -54,10 +57,14 @@ def index_objects(model: type[models.Model], pks: Iterable[int] | None = None) -
         if len(batch) == BATCH_SIZE:
             _write(source, content_type, batch)
             indexed.update(obj.pk for obj in batch)
+            if on_batch:
+                on_batch(len(batch))
             batch = []
     if batch:
         _write(source, content_type, batch)
         indexed.update(obj.pk for obj in batch)
+        if on_batch:
+            on_batch(len(batch))
     if pks is not None and (gone := pks - indexed):
         unindex_objects(source.model, gone)
     return len(indexed)
@@ -75,12 +82,17 @@ def unindex_objects(model: type[models.Model], pks: Iterable[int]) -> None:
     backend.words_left(words_before)
 
 
-def rebuild_index() -> dict[str, int]:
+def rebuild_index(*, on_batch: Callable[[int], None] | None = None) -> dict[str, int]:
     """Rewrite the whole index from the records. Searches keep seeing the old index until it commits."""
     counts = {}
     with transaction.atomic():
         SearchDocument.objects.all().delete()
         get_backend().index_cleared()
         for source in SOURCES:
-            counts[source.kind.plural] = index_objects(source.model)
+            counts[source.kind.plural] = index_objects(source.model, on_batch=on_batch)
     return counts
+
+
+def records_to_index() -> int:
+    """How many records a rebuild will read (an estimate's denominator)."""
+    return sum(source.queryset().count() for source in SOURCES)

@@ -5,6 +5,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 
+from monitoring.progress import Progress
+
 DEMO_CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
 CHANGE_REASON = "Demo content"
 
@@ -24,7 +26,13 @@ class Command(BaseCommand):
         with DEMO_CONTENT.open("rb") as data_file:
             self.sections = tomllib.load(data_file)
         self.new, self.updated, self.many_to_many = set(), 0, []
+        self.progress = Progress(
+            self.stderr,
+            total=sum(len(section.get("records", [])) for section in self.sections.values()),
+            label="Loading demo records",
+        )
         self.load()
+        self.progress.finish()
         created, updated = len(self.new), self.updated
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {created} records created, {updated} updated."))
         for model in map(apps.get_model, self.sections):
@@ -35,6 +43,7 @@ class Command(BaseCommand):
         for label, section in self.sections.items():
             for record in section.get("records", []):
                 self.load_record(apps.get_model(label), record)
+                self.progress.advance()
         # Set once every record exists: a record may name one further down.
         for obj, field, slugs in self.many_to_many:
             manager = getattr(obj, field.name)
