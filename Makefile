@@ -21,7 +21,7 @@ done
 endef
 PYTHON ?= $(shell $(FIND_PYTHON))
 
-.PHONY: help install run test lint format serve check lock demo clean
+.PHONY: help install run test lint format serve worker check lock demo clean
 
 help:
 	@echo "make run    - install, migrate, load the demo content and serve on http://$(HOST):$(PORT)"
@@ -29,6 +29,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make format - apply ruff's fixes and formatting"
 	@echo "make serve  - production-like: collectstatic, migrate, gunicorn"
+	@echo "make worker - the background task worker (production runs it beside gunicorn)"
 	@echo "make lock   - regenerate the hashed lock files from pyproject.toml"
 
 $(BIN)/python:
@@ -73,6 +74,10 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/gunicorn hsmc_site.wsgi:application -c gunicorn.conf.py
 
+# The task queue's worker (TASKS_BACKEND=database, the production default): a process of its own.
+worker: install
+	$(BIN)/python manage.py db_worker --queue-name '*' --interval 2
+
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_content
@@ -81,6 +86,7 @@ lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes --quiet -o requirements/base.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes --quiet -o requirements/dev.txt
+	$(BIN)/uv pip compile pyproject.toml --extra s3 --universal --python-version 3.12 --generate-hashes --quiet -o requirements/s3.txt
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -16,8 +16,8 @@ from django.utils.translation import ngettext
 
 from security.exports import spreadsheet_safe
 
+from .emails import EMAILS, deliver
 from .models import Enquiry
-from .services import notify_routed_contacts
 
 REFERENCE = re.compile(r"^\s*(?:ENQ-?)?0*(\d{1,12})\s*$", re.IGNORECASE)
 
@@ -33,6 +33,7 @@ class StatusFilter(admin.SimpleListFilter):
             ("open", "Open (new or in progress)"),
             *Enquiry.Status.choices,
             ("notification_failed", "Notification failed"),
+            ("acknowledgement_failed", "Acknowledgement to the visitor failed"),
         ]
 
     def queryset(self, request, queryset):
@@ -41,6 +42,8 @@ class StatusFilter(admin.SimpleListFilter):
                 return queryset.exclude(status=Enquiry.Status.CLOSED)
             case "notification_failed":
                 return queryset.filter(notification_status=Enquiry.Notification.FAILED)
+            case "acknowledgement_failed":
+                return queryset.filter(acknowledgement_status=Enquiry.Notification.FAILED)
             case value if value in Enquiry.Status.values:
                 return queryset.filter(status=value)
         return queryset
@@ -134,9 +137,14 @@ class EnquiryAdmin(admin.ModelAdmin):
                     "notification_attempts",
                     "notification_error",
                     "notified_at",
+                    "acknowledgement_status",
+                    "acknowledgement_attempts",
+                    "acknowledgement_error",
+                    "acknowledged_at",
                 ),
-                "description": 'Who was e-mailed about this enquiry. Use the action "Retry the notification '
-                'e-mail" in the list if it failed.',
+                "description": "Who was e-mailed about this enquiry, and whether the visitor was sent the "
+                "acknowledgement. Failed e-mails are retried on their own for a while; then use the action "
+                '"Retry the failed e-mails" in the list.',
             },
         ),
         ("Record", {"fields": ("closed_at", "updated_at"), "classes": ("collapse",)}),
@@ -172,6 +180,8 @@ class EnquiryAdmin(admin.ModelAdmin):
     def status_display(self, obj: Enquiry):
         if obj.notification_failed:
             return format_html("<strong>Notification failed</strong><br>{}", obj.get_status_display())
+        if obj.acknowledgement_failed:
+            return format_html("<strong>Acknowledgement failed</strong><br>{}", obj.get_status_display())
         return obj.get_status_display()
 
     @admin.display(description="handled by", ordering="handled_by__first_name")
@@ -225,26 +235,27 @@ class EnquiryAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description="Retry the notification e-mail", permissions=["change"])
+    @admin.action(description="Retry the failed e-mails", permissions=["change"])
     def retry_notification(self, request, queryset):
-        pending = queryset.exclude(notification_status=Enquiry.Notification.SENT).select_related(
-            "work_stream", "programme"
-        )
-        results = [notify_routed_contacts(enquiry=enquiry) for enquiry in pending]
+        """Send each selected enquiry's e-mails that have not gone (never one that has: `deliver` checks)."""
+        results = [
+            deliver(enquiry, email)
+            for enquiry in queryset.select_related("work_stream", "programme")
+            for email in EMAILS.values()
+            if email.status(enquiry) != Enquiry.Notification.SENT
+        ]
         sent, failed = results.count(True), results.count(False)
         if sent:
-            self.message_user(
-                request, ngettext("%d notification sent.", "%d notifications sent.", sent) % sent, messages.SUCCESS
-            )
+            self.message_user(request, ngettext("%d e-mail sent.", "%d e-mails sent.", sent) % sent, messages.SUCCESS)
         if failed:
             self.message_user(
                 request,
-                ngettext("%d notification failed again.", "%d notifications failed again.", failed) % failed
+                ngettext("%d e-mail failed again.", "%d e-mails failed again.", failed) % failed
                 + " The error is shown on each enquiry.",
                 messages.ERROR,
             )
         if not results:
-            self.message_user(request, "The selected enquiries had all been notified already.", messages.INFO)
+            self.message_user(request, "The selected enquiries' e-mails had all been sent already.", messages.INFO)
 
     @admin.action(description="Export selected enquiries as CSV", permissions=["export"])
     def export_csv(self, request, queryset):

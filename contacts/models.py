@@ -18,15 +18,16 @@ def months_before(moment: datetime.datetime, months: int) -> datetime.datetime:
 
 
 class EnquiryQuerySet(models.QuerySet):
-    def needing_notification_retry(self, *, stuck_after: datetime.timedelta = datetime.timedelta(minutes=15)):
-        """Enquiries whose routed contacts have not been told: sending failed, or never finished.
+    def needing_retry(self, email: str, *, stuck_after: datetime.timedelta = datetime.timedelta(minutes=15)):
+        """Enquiries whose `email` ("notification" or "acknowledgement") was not sent: it failed, or never finished.
 
-        A "pending" enquiry older than `stuck_after` was saved but its after-commit e-mail never ran
-        (the process died in between); younger ones may still be sending and are left alone.
+        A "pending" enquiry older than `stuck_after` was saved but its e-mail never went (the process or
+        the queue died in between, or its retries are overdue); younger ones may still be sending.
         """
+        status = f"{email}_status"
         return self.filter(
-            Q(notification_status=Enquiry.Notification.FAILED)
-            | Q(notification_status=Enquiry.Notification.PENDING, created_at__lt=timezone.now() - stuck_after)
+            Q(**{status: Enquiry.Notification.FAILED})
+            | Q(**{status: Enquiry.Notification.PENDING}, created_at__lt=timezone.now() - stuck_after)
         )
 
     def set_status(self, status: str) -> int:
@@ -45,8 +46,9 @@ class Enquiry(models.Model):
     """A message from a visitor, stored before anyone is notified so that it is never lost.
 
     `status` is the handlers' workflow (new, in progress, closed); `notification_status` is whether the
-    routed contacts were e-mailed. They are separate on purpose: a handler moving an enquiry to
-    "in progress" must not hide that its e-mail never arrived, and a retry must not reset the workflow.
+    routed contacts were e-mailed, `acknowledgement_status` whether the visitor was. They are separate on
+    purpose: a handler moving an enquiry to "in progress" must not hide that its e-mail never arrived,
+    and a retry must not reset the workflow.
     """
 
     class Kind(models.TextChoices):
@@ -130,6 +132,20 @@ class Enquiry(models.Model):
         "last notification error", max_length=500, blank=True, help_text="Why the last attempt to e-mail failed."
     )
     notified_at = models.DateTimeField(null=True, blank=True)
+    # The visitor's acknowledgement has the same life as the notification: sent once, retried, failures shown.
+    acknowledgement_status = models.CharField(
+        "acknowledgement",
+        max_length=10,
+        choices=Notification.choices,
+        default=Notification.PENDING,
+        db_index=True,
+        help_text="Whether the visitor was sent the e-mail that confirms we have their enquiry.",
+    )
+    acknowledgement_attempts = models.PositiveSmallIntegerField(default=0)
+    acknowledgement_error = models.CharField(
+        "last acknowledgement error", max_length=500, blank=True, help_text="Why the last attempt to e-mail failed."
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the enquiry was closed; the retention period counts from here."
     )
@@ -179,3 +195,7 @@ class Enquiry(models.Model):
     @property
     def notification_failed(self) -> bool:
         return self.notification_status == self.Notification.FAILED
+
+    @property
+    def acknowledgement_failed(self) -> bool:
+        return self.acknowledgement_status == self.Notification.FAILED

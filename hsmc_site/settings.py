@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     # Project apps, from the base up (each imports only those listed before it).
     "monitoring",
     "security",
@@ -301,6 +302,28 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "HSMC <hsmc-noreply@example.ac.uk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# ERROR REPORTING
+# ------------------------------------------------------------------------------
+# Sentry when SENTRY_DSN is set, with no personal data (monitoring/errors.py); otherwise Django e-mails
+# each server error to ADMINS (comma-separated addresses).
+ADMINS = [address.strip() for address in env("ADMINS", "").split(",") if address.strip()]
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from monitoring.errors import scrub_event
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", DJANGO_ENV),
+        release=env("SENTRY_RELEASE") or None,
+        send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+        before_send=scrub_event,
+        traces_sample_rate=0.0,
+    )
+
 # THE CENTRE'S PUBLIC IDENTITY
 # ------------------------------------------------------------------------------
 # The public face of the centre, used in page chrome, structured data and feeds.
@@ -333,7 +356,21 @@ ENQUIRY_FORM_MAX_AGE = env_int("ENQUIRY_FORM_MAX_AGE", 60 * 60 * 24)
 PUBLISHING_REVIEW_REQUIRED = env_bool("PUBLISHING_REVIEW", default=True)
 # Django's tasks framework (workflow e-mails). The immediate backend runs a task as soon as it is enqueued
 # (after the transaction commits), so development and the tests need no worker.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Django's tasks framework (e-mails, search reindexing after bulk changes). Production queues tasks in the
+# database (django-tasks-db) for a worker process, `manage.py db_worker` (docs/deployment.md); development
+# and the tests run them at once after the commit, so `make run` needs no worker.
+TASKS_BACKEND = env("TASKS_BACKEND", "database" if PRODUCTION else "immediate")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# A change that touches more search documents than this is reindexed by a task, not in the request.
+SEARCH_REINDEX_INLINE_LIMIT = env_int("SEARCH_REINDEX_INLINE_LIMIT", 50)
+# A failed e-mail is tried again after each of these many seconds, then marked failed in the admin.
+TASK_RETRY_DELAYS = [int(seconds) for seconds in env("TASK_RETRY_DELAYS", "60,240,600").split(",") if seconds.strip()]
 
 # API
 # ------------------------------------------------------------------------------

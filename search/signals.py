@@ -14,6 +14,7 @@ Fixture loading (`raw` saves) is skipped: run `manage.py rebuild_search_index` a
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
@@ -26,6 +27,7 @@ from workstreams.models import Goal, KeyContact, WorkStream, WorkStreamMember
 
 from .documents import SOURCES
 from .indexing import index_objects
+from .tasks import reindex_records
 
 # Records whose names appear in other documents: (indexed model, lookup from it to the record).
 MENTIONED_IN = {
@@ -104,6 +106,11 @@ class Reindex:
             for model, pks in self.mentioned.items():
                 for indexed, mentioning in _mentioning(model, pks):
                     self.records[indexed] |= mentioning
+            if sum(map(len, self.records.values())) > settings.SEARCH_REINDEX_INLINE_LIMIT:
+                # A bulk change (a renamed topic, an import): the editor's request does not wait for it.
+                records = {model._meta.label_lower: sorted(pks) for model, pks in self.records.items()}
+                reindex_records.enqueue(records=records)
+                return
             for model, pks in self.records.items():
                 index_objects(model, pks)  # also forgets those deleted meanwhile
 

@@ -194,12 +194,34 @@ def test_retry_action_sends_failed_notifications(handler_client, settings, mailo
 
 def test_retry_action_reports_a_second_failure(handler_client, settings):
     settings.MAILERS = FAILING_MAILERS
-    enquiry = EnquiryFactory(notification_status=Enquiry.Notification.FAILED, routed_to="lead@example.ac.uk")
+    enquiry = EnquiryFactory(
+        notification_status=Enquiry.Notification.FAILED,
+        acknowledgement_status=Enquiry.Notification.SENT,
+        routed_to="lead@example.ac.uk",
+    )
 
     response = run_action(handler_client, "retry_notification", [enquiry], follow=True)
 
-    assert "1 notification failed again" in response.content.decode()
+    assert "1 e-mail failed again" in response.content.decode()
     assert Enquiry.objects.get().notification_attempts == 1
+
+
+def test_a_failed_acknowledgement_is_listed_and_retried_without_repeating_the_notification(handler_client, mailoutbox):
+    enquiry = EnquiryFactory(
+        notification_status=Enquiry.Notification.SENT,
+        acknowledgement_status=Enquiry.Notification.FAILED,
+        acknowledgement_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        email="visitor@example.org",
+    )
+    listed = handler_client.get(reverse("admin:contacts_enquiry_changelist"), {"state": "acknowledgement_failed"})
+    assert enquiry.reference in listed.content.decode()
+    assert "Acknowledgement failed" in listed.content.decode()
+
+    run_action(handler_client, "retry_notification", [enquiry])
+
+    enquiry.refresh_from_db()
+    assert enquiry.acknowledgement_status == Enquiry.Notification.SENT
+    assert [message.to for message in mailoutbox] == [["visitor@example.org"]]
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(handler_client, leadership):

@@ -41,8 +41,8 @@ def test_retry_sends_failed_notifications_and_marks_them_sent(mailoutbox):
     assert failed.notification_attempts == 2
     assert failed.notified_at is not None
     assert [m.to for m in mailoutbox] == [["lead@example.ac.uk"]]  # the sent one is not sent again
-    assert f"{failed.reference}: sent to lead@example.ac.uk" in output
-    assert "Sent 1 notification(s); 0 still failing." in output
+    assert f"{failed.reference}: sent the notification to lead@example.ac.uk" in output
+    assert "Sent 1 e-mail(s); 0 still failing." in output
 
 
 def test_retry_picks_up_enquiries_whose_notification_never_ran(mailoutbox):
@@ -51,16 +51,18 @@ def test_retry_picks_up_enquiries_whose_notification_never_ran(mailoutbox):
 
     run("retry_enquiry_notifications", "--stuck-minutes", "15")
 
-    assert Enquiry.objects.get(pk=stuck.pk).notification_status == Enquiry.Notification.SENT
+    stuck.refresh_from_db()
+    assert stuck.notification_status == stuck.acknowledgement_status == Enquiry.Notification.SENT
     assert Enquiry.objects.get(pk=just_saved.pk).notification_status == Enquiry.Notification.PENDING
-    assert [m.to for m in mailoutbox] == [["lead@example.ac.uk"]]
+    # The contacts are told, and the visitor, whose acknowledgement never went either.
+    assert [m.to for m in mailoutbox] == [["lead@example.ac.uk"], [stuck.email]]
 
 
 def test_retry_that_fails_again_keeps_the_flag_and_exits_with_an_error(settings):
     settings.MAILERS = FAILING_MAILERS
     enquiry = EnquiryFactory(notification_status=Enquiry.Notification.FAILED, routed_to="lead@example.ac.uk")
 
-    with pytest.raises(CommandError, match="1 enquiry notification"):
+    with pytest.raises(CommandError, match="1 enquiry e-mail"):
         run("retry_enquiry_notifications")
 
     enquiry.refresh_from_db()
@@ -76,11 +78,11 @@ def test_retry_dry_run_sends_nothing(mailoutbox):
 
     assert mailoutbox == []
     assert Enquiry.objects.get().notification_status == Enquiry.Notification.FAILED
-    assert f"{enquiry.reference}: would e-mail lead@example.ac.uk" in output
+    assert f"{enquiry.reference}: would e-mail the notification to lead@example.ac.uk" in output
 
 
 def test_retry_with_nothing_to_do():
-    assert "No enquiry notifications to retry." in run("retry_enquiry_notifications")
+    assert "No enquiry e-mails to retry." in run("retry_enquiry_notifications")
 
 
 # purge_enquiries ---------------------------------------------------------------------------------------

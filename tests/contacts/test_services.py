@@ -2,8 +2,9 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 
+from contacts.emails import header_safe, notify_routed_contacts
 from contacts.models import Enquiry
-from contacts.services import header_safe, notify_routed_contacts, submit_enquiry
+from contacts.services import submit_enquiry
 
 pytestmark = pytest.mark.django_db
 

@@ -189,3 +189,25 @@ def test_fixture_loading_leaves_indexing_to_the_rebuild_command(committed):
     with committed():
         post_save.send(Programme, instance=programme, created=False, raw=True)
     assert not SearchDocument.objects.exists()
+
+
+def test_a_bulk_change_is_reindexed_by_a_task_not_in_the_request(committed, settings):
+    """Renaming a topic that many records name queues their reindexing; the worker does it."""
+    from django.core.management import call_command as run
+    from django_tasks_db.models import DBTaskResult
+
+    settings.SEARCH_REINDEX_INLINE_LIMIT = 2
+    with committed():
+        topic = TopicFactory(name="Resilience")
+        for n in range(3):
+            ProgrammeFactory(title=f"Team coaching {n}").topics.add(topic)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    with committed():
+        topic.name = "Endurance"
+        topic.save()
+    assert titles("endurance") == []  # queued, not yet done
+    assert DBTaskResult.objects.ready().count() == 1
+
+    run("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert sorted(titles("endurance")) == ["Endurance", "Team coaching 0", "Team coaching 1", "Team coaching 2"]
