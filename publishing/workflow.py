@@ -13,6 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -314,6 +315,14 @@ def revert(obj, historical_record, *, user) -> PendingChange | None:
     return change
 
 
+SCHEDULER_RUN_KEY = "publishing:publish_due:last_run"
+
+
+def last_scheduler_run() -> datetime.datetime | None:
+    """When `publish_due` last ran, as the shared cache remembers it (for `manage.py site_status`)."""
+    return cache.get(SCHEDULER_RUN_KEY)
+
+
 def publish_due(*, now: datetime.datetime | None = None) -> tuple[list, list[tuple[object, str]]]:
     """Publish every scheduled change whose time has come, as the publisher who approved it.
 
@@ -345,4 +354,5 @@ def publish_due(*, now: datetime.datetime | None = None) -> tuple[list, list[tup
                 failed.append((obj, " ".join([problem.message, *problem.reasons])))
             else:
                 published.append(obj)
+    cache.set(SCHEDULER_RUN_KEY, timezone.now(), timeout=None)
     return published, failed
