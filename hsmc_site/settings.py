@@ -426,6 +426,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # One line per request (monitoring/): production's access log; in development runserver prints its own.
+        "monitoring.requests": {"level": env("REQUEST_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
         # django-axes announces itself at every start; its warnings (failed sign-ins, lockouts) still show.
         "axes.apps": {"level": "WARNING"},
     },

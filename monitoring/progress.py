@@ -61,7 +61,11 @@ class Progress:
         self.drawn_at = self.clock()
         self._write(f"\r{self.line()}\x1b[K")  # back to the start of the line, draw, erase what was longer
 
-    def finish(self) -> None:
+    def finish(self, *, erase: bool = False) -> None:
+        """Leave the final count on its line, or with `erase` take the line away (output follows on it)."""
         if self.enabled:
-            self._draw()
-            self._write("\n")
+            if erase:
+                self._write("\r\x1b[K")
+            else:
+                self._draw()
+                self._write("\n")

@@ -61,3 +61,12 @@ def test_the_demo_loader_reports_progress_on_a_terminal(db):
     call_command("load_demo_content", stdout=io.StringIO(), stderr=terminal)
     assert "Loading demo records: " in terminal.getvalue()
     assert "(100%)" in terminal.getvalue()
+
+
+def test_a_progress_line_can_be_erased_for_output_that_follows():
+    terminal = Terminal()
+    progress = Progress(terminal, total=2, label="Rendering home")
+    progress.advance(2)
+    progress.finish(erase=True)
+
+    assert terminal.getvalue().endswith("\r\x1b[K")

@@ -17,6 +17,7 @@ def request_lines(caplog):
     """The request log's records, stamped with the request id as the configured handlers stamp them."""
     caplog.handler.addFilter(RequestIdFilter())
     caplog.set_level(logging.INFO)
+    caplog.set_level(logging.INFO, logger="monitoring.requests")  # production's level
 
     def lines(logger="monitoring.requests"):
         return [json.loads(JsonFormatter().format(record)) for record in caplog.records if record.name == logger]
