@@ -89,6 +89,22 @@ def qr_code_data_uri(text: str) -> str:
 
 
 class StaffAdminSite(admin.AdminSite):
+    """The staff site: two-factor sign-in where required, and a dashboard as its first page."""
+
+    index_template = "admin/dashboard.html"
+    index_title = "Your dashboard"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_header = f"{settings.SITE_NAME}: staff"
+        self.site_title = f"{settings.SITE_SHORT_NAME} staff"
+
+    def index(self, request, extra_context=None):
+        # Imported here: this module loads while the app registry is still being populated.
+        from dashboard.panels import panels_for
+
+        return super().index(request, {"dashboard_panels": panels_for(request.user, self), **(extra_context or {})})
+
     def password_verified(self, request) -> bool:
         """Django's own test: an active staff member has signed in with a password."""
         return super().has_permission(request)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "contacts",
     "search",
     "api",
+    "dashboard",
     "hsmc_site",
 ]
 
