@@ -264,8 +264,9 @@ def test_organisation_and_audience_links_open_the_filtered_catalogue(client, see
 
 
 def test_open_programmes_filter_agrees_with_the_card_badge(client):
+    today = timezone.localdate()  # not the module's TODAY: a run that crosses midnight would see yesterday
     programme = ProgrammeFactory(title="Deadline today")
-    IntakeFactory(programme=programme, application_deadline=TODAY, start_date=TODAY + 30 * DAY)
+    IntakeFactory(programme=programme, application_deadline=today, start_date=today + 30 * DAY)
 
     response = client.get(reverse("programmes:list") + "?availability=open")
 
