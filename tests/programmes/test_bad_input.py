@@ -75,7 +75,8 @@ def test_any_catalogue_query_gives_a_page_or_a_client_error(client, catalogue, p
 def test_any_programme_address_gives_a_page_redirect_or_not_found(client, catalogue, slug):
     response = client.get(f"/programmes/{slug}/")
 
-    assert response.status_code in {200, 301, 404}
+    expected = {400} if "\x00" in slug else {200, 301, 404}  # NUL: refused before any view (security.middleware)
+    assert response.status_code in expected
 
 
 def test_oversized_query_string_is_handled(client, catalogue):
