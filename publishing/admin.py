@@ -30,6 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import diffs, previews, snapshots, workflow
+from .checks import content_warnings
 from .models import ChangeState, PendingChange, Status, WorkflowEvent
 
 PUBLISHING_FIELDSET = (
@@ -412,6 +413,7 @@ class WorkflowAdmin(HistoryAdmin):
                 workflow.edited_in_place(obj, user=request.user)
         request.workflow_saved_draft = pending
         request.workflow_step = self.after_save_step(request, obj)
+        request.content_warnings = content_warnings(self.model, form.cleaned_data)
 
     def after_save_step(self, request, obj) -> str:
         """Submit or publish after saving, as the button pressed asks; the saved draft is kept either way."""
@@ -468,6 +470,8 @@ class WorkflowAdmin(HistoryAdmin):
             self.message_workflow_error(request, request.workflow_problem)
         else:
             messages.success(request, saved)
+        for warning in getattr(request, "content_warnings", []):
+            messages.warning(request, warning)
 
     # The change form ------------------------------------------------------------------------------------
 
