@@ -99,3 +99,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def task_worker(db, settings, monkeypatch):
+    """`task_worker()` runs production's task queue (django-tasks-db) once through, as `make worker` would.
+
+    The worker closes database connections between tasks, as a long-running process should; inside a
+    test's transaction that would close the test's own connection, so here it does not.
+    """
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+
+    return run

@@ -6,7 +6,6 @@ A mail server that accepts connections and never answers (StallingServer) stands
 import time
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,18 +18,13 @@ from tests.performance.servers import StallingServer
 from .mail import FAILING_MAILERS
 
 CONTACT_URL = reverse("contacts:contact")
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def database_queue(settings):
-    """Production's queue: tasks wait in the database for the worker."""
-    settings.TASKS = DATABASE_QUEUE
+def run_worker(task_worker, settings):
+    """Production's queue: tasks wait in the database for the worker, run by calling this."""
     settings.TASK_RETRY_DELAYS = [60, 240]
-
-
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    return task_worker
 
 
 def time_passes() -> None:
@@ -48,7 +42,7 @@ def handler_client(enquiry_handler):
 
 
 def test_the_enquiry_answers_at_once_while_the_mail_server_stalls_and_is_delivered_when_it_recovers(
-    client, leadership, enquiry_data, settings, database_queue, django_capture_on_commit_callbacks
+    client, leadership, enquiry_data, settings, run_worker, django_capture_on_commit_callbacks
 ):
     with StallingServer() as stalled:
         settings.MAILERS = smtp_mailers(stalled.port, timeout=1)
@@ -85,7 +79,7 @@ def test_the_enquiry_answers_at_once_while_the_mail_server_stalls_and_is_deliver
 
 
 def test_retries_stop_and_the_failure_shows_in_the_admin(
-    client, handler_client, leadership, enquiry_data, settings, database_queue, django_capture_on_commit_callbacks
+    client, handler_client, leadership, enquiry_data, settings, run_worker, django_capture_on_commit_callbacks
 ):
     settings.MAILERS = FAILING_MAILERS
     with django_capture_on_commit_callbacks(execute=True):

@@ -131,22 +131,18 @@ def test_a_content_editor_submits_and_publishers_are_told_after_the_commit(
 
 
 def test_with_the_database_queue_the_review_e_mail_waits_for_the_worker_and_is_retried(
-    editor_client, publisher, programme, settings, django_capture_on_commit_callbacks
+    editor_client, publisher, programme, settings, django_capture_on_commit_callbacks, task_worker
 ):
     """Issue 15: never inside the editor's request; a failed send is tried again later."""
-    from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.TASK_RETRY_DELAYS = [60]
     settings.MAILERS = {"default": {"BACKEND": "tests.contacts.mail.FailingEmailBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         save_form(editor_client, programme, button="submit", summary=NEW)
     assert mail.outbox == [] and DBTaskResult.objects.ready().count() == 1  # queued, not sent in the request
 
-    def work():
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-
+    work = task_worker
     work()
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.args_kwargs["kwargs"]["attempt"] == 2

@@ -191,12 +191,12 @@ def test_fixture_loading_leaves_indexing_to_the_rebuild_command(committed):
     assert not SearchDocument.objects.exists()
 
 
-def test_a_bulk_change_is_reindexed_by_a_task_not_in_the_request(committed, settings):
+def test_a_bulk_change_is_reindexed_by_a_task_not_in_the_request(committed, settings, task_worker):
     """Renaming a topic that many records name queues their reindexing; the worker does it."""
-    from django.core.management import call_command as run
     from django_tasks_db.models import DBTaskResult
 
     settings.SEARCH_REINDEX_INLINE_LIMIT = 2
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     with committed():
         topic = TopicFactory(name="Resilience")
         for n in range(3):
@@ -209,5 +209,5 @@ def test_a_bulk_change_is_reindexed_by_a_task_not_in_the_request(committed, sett
     assert titles("endurance") == []  # queued, not yet done
     assert DBTaskResult.objects.ready().count() == 1
 
-    run("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    task_worker()
     assert sorted(titles("endurance")) == ["Endurance", "Team coaching 0", "Team coaching 1", "Team coaching 2"]
