@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.admin import AdminSite
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,8 @@ from contacts.models import Enquiry
 from publishing.models import ChangeState, PendingChange, Publishable
 from publishing.workflow import PUBLISH_PERMISSION, can_edit
 from search.models import LoggedSearch
+
+from .models import BrokenLink
 
 LINES_PER_PANEL = 8
 SEARCH_LOG_DAYS = 30
@@ -118,6 +121,19 @@ def due_for_review(models: list[type[Publishable]]) -> Panel:
     return panel
 
 
+def broken_links(models: list[type[Publishable]]) -> Panel:
+    content_types = ContentType.objects.get_for_models(*models).values()
+    found = BrokenLink.objects.filter(content_type__in=content_types).prefetch_related("record")
+    panel = Panel("Broken links to other sites", "No broken links were found when links were last checked.")
+    panel.total = found.count()
+    for link in found[:LINES_PER_PANEL]:
+        if link.record is None:
+            continue
+        label = f"{link.record._meta.verbose_name.capitalize()} “{link.record}”"
+        panel.lines.append(Line(label, _admin_url(link.record), f"{link.url} {link.problem}"))
+    return panel
+
+
 def enquiries_waiting() -> Panel:
     new = Enquiry.objects.filter(status=Enquiry.Status.NEW).order_by("created_at")
     panel = Panel(
@@ -166,7 +182,7 @@ def panels_for(user, site: AdminSite) -> list[Panel]:
     if user.has_perm("contacts.view_enquiry"):
         panels.append(enquiries_waiting())
     if editable:
-        panels.append(due_for_review(editable))
+        panels += [due_for_review(editable), broken_links(editable)]
     if user.has_perm("search.view_loggedsearch"):
         panels.append(searches_without_results())
     return panels

@@ -368,6 +368,8 @@ TASK_BACKENDS = {
 if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# manage.py check_links asks only public addresses, never hosts on the site's own network (tests allow them).
+LINK_CHECK_PRIVATE_ADDRESSES = env_bool("LINK_CHECK_PRIVATE_ADDRESSES", default=False)
 # A change that touches more search documents than this is reindexed by a task, not in the request.
 SEARCH_REINDEX_INLINE_LIMIT = env_int("SEARCH_REINDEX_INLINE_LIMIT", 50)
 # A failed e-mail is tried again after each of these many seconds, then marked failed in the admin.
