@@ -43,3 +43,15 @@ def send_workflow_email(*, subject: str, body: str, to: list[str], attempt: int 
             raise
         logger.warning("The workflow e-mail %r to %s failed; trying again in %s s.", subject, to, later, exc_info=True)
         enqueue_later(send_workflow_email, later, subject=subject, body=body, to=to, attempt=attempt + 1)
+
+
+@task
+def publish_due_changes() -> int:
+    """The scheduler as a task, queued by `workflow.approve` for a change's go-live time. Returns how many
+    records went live; a change that no longer validates stays scheduled and is logged, as in cron."""
+    from .workflow import publish_due
+
+    published, failed = publish_due()
+    for record, reason in failed:
+        logger.error("Not published: %s “%s”: %s", record._meta.verbose_name, record, reason)
+    return len(published)

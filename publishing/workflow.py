@@ -232,7 +232,21 @@ def approve(obj, *, user, go_live_at: datetime.datetime | None = None) -> Pendin
     change.save()
     _event(obj, Action.SCHEDULED, user, f"To go live at {timezone.localtime(go_live_at):%-d %B %Y, %H:%M}")
     notifications.scheduled(obj, change, actor=user)
+    transaction.on_commit(lambda: _publish_at(go_live_at), robust=True)
     return change
+
+
+def _publish_at(go_live_at: datetime.datetime) -> None:
+    """Queue the scheduler to run at `go_live_at`, so the change goes out on time without waiting for cron.
+
+    Only where the task backend can run a task later (the database queue in production); cron's
+    `publish_scheduled` stays as the clock everywhere else and as the safety net. A change cancelled or
+    rescheduled meanwhile is simply not due when the task runs.
+    """
+    from .tasks import publish_due_changes
+
+    if publish_due_changes.get_backend().supports_defer:
+        publish_due_changes.using(run_after=go_live_at).enqueue()
 
 
 @transaction.atomic

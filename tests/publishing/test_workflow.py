@@ -500,3 +500,29 @@ def test_the_scheduler_reports_a_change_that_no_longer_validates_and_still_publi
     assert PendingChange.objects.of(broken).get().state == ChangeState.SCHEDULED
     fine.refresh_from_db()
     assert fine.summary == NEW
+
+
+def test_a_scheduled_change_is_queued_for_its_time_and_the_worker_publishes_it(
+    editor_client, publisher, programme, task_worker, django_capture_on_commit_callbacks
+):
+    """Issue 21: scheduled publishing is a task on the queue, run at the go-live time; cron is the safety net."""
+    from django_tasks_db.models import DBTaskResult
+
+    go_live_at = timezone.now() + datetime.timedelta(hours=1)
+    save_form(editor_client, programme, summary=NEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.approve(programme, user=publisher, go_live_at=go_live_at)
+
+    queued = DBTaskResult.objects.get(task_path="publishing.tasks.publish_due_changes")
+    assert queued.run_after == go_live_at
+    task_worker()
+    programme.refresh_from_db()
+    assert programme.summary == OLD  # not before its time
+
+    PendingChange.objects.update(go_live_at=timezone.now() - datetime.timedelta(seconds=1))  # the hour passes
+    DBTaskResult.objects.filter(pk=queued.pk).update(run_after=timezone.now())
+    task_worker()
+
+    programme.refresh_from_db()
+    assert programme.summary == NEW
+    assert not PendingChange.objects.of(programme).exists()
