@@ -43,6 +43,7 @@ class Panel:
     lines: list[Line] = field(default_factory=list)
     total: int | None = None  # when more exist than are listed
     more_url: str = ""
+    action: tuple[str, str] | None = None  # (button label, URL to POST to)
 
 
 def _admin_url(obj, view: str = "change") -> str:
@@ -124,7 +125,11 @@ def due_for_review(models: list[type[Publishable]]) -> Panel:
 def broken_links(models: list[type[Publishable]]) -> Panel:
     content_types = ContentType.objects.get_for_models(*models).values()
     found = BrokenLink.objects.filter(content_type__in=content_types).prefetch_related("record")
-    panel = Panel("Broken links to other sites", "No broken links were found when links were last checked.")
+    panel = Panel(
+        "Broken links to other sites",
+        "No broken links were found when links were last checked.",
+        action=("Check links now", reverse("admin:check_links")),
+    )
     panel.total = found.count()
     for link in found[:LINES_PER_PANEL]:
         if link.record is None:
@@ -169,6 +174,10 @@ def searches_without_results() -> Panel:
             )
         )
     return panel
+
+
+def may_check_links(user, site: AdminSite) -> bool:
+    return any(issubclass(model, Publishable) and can_edit(user, model) for model in site._registry)
 
 
 def panels_for(user, site: AdminSite) -> list[Panel]:

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -105,6 +106,19 @@ class StaffAdminSite(admin.AdminSite):
 
         return super().index(request, {"dashboard_panels": panels_for(request.user, self), **(extra_context or {})})
 
+    def check_links(self, request):
+        """The dashboard's "Check links now": queues the link check, so the editor does not wait for it."""
+        from dashboard.panels import may_check_links
+        from dashboard.tasks import check_links_now
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not may_check_links(request.user, self):
+            raise PermissionDenied
+        check_links_now.enqueue()
+        messages.info(request, "Links to other sites are being checked; the list updates when that is done.")
+        return HttpResponseRedirect(reverse("admin:index"))
+
     def password_verified(self, request) -> bool:
         """Django's own test: an active staff member has signed in with a password."""
         return super().has_permission(request)
@@ -131,6 +145,7 @@ class StaffAdminSite(admin.AdminSite):
         return [
             path("two-factor/", self.signed_in_view(self.two_factor_verify), name="two-factor-verify"),
             path("two-factor/setup/", self.signed_in_view(self.two_factor_setup), name="two-factor-setup"),
+            path("check-links/", self.admin_view(self.check_links), name="check_links"),
             *super().get_urls(),
         ]
 

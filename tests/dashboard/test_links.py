@@ -7,7 +7,9 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.test import Client, override_settings
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from dashboard.links import problem_with
 from dashboard.models import BrokenLink
@@ -84,3 +86,17 @@ def test_check_links_stores_the_broken_ones_and_the_dashboard_lists_them(other_s
     programme.save()
     call_command("check_links", stdout=io.StringIO())
     assert not BrokenLink.objects.exists()  # each run replaces the last one's findings
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_an_editor_can_ask_for_a_check_from_the_dashboard_without_waiting(content_editor, enquiry_handler, client):
+    client.force_login(content_editor)
+    assert "Check links now" in client.get(reverse("admin:index")).content.decode()
+    response = client.post(reverse("admin:check_links"), follow=True)
+    assert "Links to other sites are being checked" in response.content.decode()
+    assert DBTaskResult.objects.filter(task_path="dashboard.tasks.check_links_now").count() == 1
+
+    handler = Client()
+    handler.force_login(enquiry_handler)  # edits no content: no button, and no check
+    assert handler.post(reverse("admin:check_links")).status_code == 403
+    assert client.get(reverse("admin:check_links")).status_code == 405
