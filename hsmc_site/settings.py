@@ -430,7 +430,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # One line per request (monitoring/): production's access log; in development runserver prints its own.
-        "monitoring.requests": {"level": env("REQUEST_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
+        "monitoring.requests": {
+            "level": env("REQUEST_LOG_LEVEL", env("LOG_LEVEL", "INFO") if PRODUCTION else "WARNING")
+        },
         # django-axes announces itself at every start; its warnings (failed sign-ins, lockouts) still show.
         "axes.apps": {"level": "WARNING"},
     },
