@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib.admin import AdminSite
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +21,7 @@ from django.utils.formats import date_format
 from contacts.models import Enquiry
 from publishing.models import ChangeState, PendingChange, Publishable
 from publishing.workflow import PUBLISH_PERMISSION, can_edit
+from search import log as search_log
 from search.models import LoggedSearch
 
 from .models import BrokenLink
@@ -61,6 +63,11 @@ def _changes(queryset) -> list[PendingChange]:
     return [change for change in changes[: LINES_PER_PANEL * 2] if change.record is not None][:LINES_PER_PANEL]
 
 
+def _queue_url(state: ChangeState) -> str:
+    """The list of every pending change in `state`, where a panel's "See all" leads."""
+    return reverse("admin:publishing_pendingchange_changelist") + "?" + urlencode({"state__exact": state})
+
+
 def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else "someone"
 
@@ -69,7 +76,7 @@ def your_drafts(user) -> Panel:
     mine = PendingChange.objects.filter(
         Q(created_by=user) | Q(updated_by=user), state__in=[ChangeState.DRAFT, ChangeState.REJECTED]
     ).order_by("-updated_at")
-    panel = Panel("Your drafts", "You have no unpublished changes.")
+    panel = Panel("Your drafts", "You have no unpublished changes.", total=mine.count())
     for change in _changes(mine):
         record = change.record
         detail = f"{change.get_state_display()}, saved {_when(change.updated_at)}"
@@ -81,7 +88,12 @@ def your_drafts(user) -> Panel:
 
 def waiting_for_review() -> Panel:
     waiting = PendingChange.objects.filter(state=ChangeState.IN_REVIEW).order_by("submitted_at")
-    panel = Panel("Waiting for your review", "No changes are waiting for review.", total=waiting.count())
+    panel = Panel(
+        "Waiting for your review",
+        "No changes are waiting for review.",
+        total=waiting.count(),
+        more_url=_queue_url(ChangeState.IN_REVIEW),
+    )
     for change in _changes(waiting):
         record = change.record
         submitted = f"sent by {_name(change.submitted_by)}"
@@ -95,7 +107,12 @@ def waiting_for_review() -> Panel:
 
 def scheduled() -> Panel:
     upcoming = PendingChange.objects.filter(state=ChangeState.SCHEDULED).order_by("go_live_at")
-    panel = Panel("Scheduled to go live", "Nothing is scheduled.", total=upcoming.count())
+    panel = Panel(
+        "Scheduled to go live",
+        "Nothing is scheduled.",
+        total=upcoming.count(),
+        more_url=_queue_url(ChangeState.SCHEDULED),
+    )
     for change in _changes(upcoming):
         record = change.record
         panel.lines.append(
@@ -156,20 +173,22 @@ def enquiries_waiting() -> Panel:
 
 
 def searches_without_results() -> Panel:
+    search_log.flush()  # the searches still waiting in the buffer, as the search log's own pages do
     since = timezone.now() - datetime.timedelta(days=SEARCH_LOG_DAYS)
     terms = LoggedSearch.objects.without_results().since(since).top_terms(LINES_PER_PANEL)
     changelist = reverse("admin:search_loggedsearch_changelist")
+    report = reverse("admin:search_loggedsearch_no_results")
     panel = Panel(
         f"Searches that found nothing (last {SEARCH_LOG_DAYS} days)",
         "Every search found something.",
-        more_url=f"{changelist}?result_count__exact=0",
+        more_url=f"{report}?{urlencode({'days': SEARCH_LOG_DAYS})}",
     )
     for row in terms:
         searches = row["searches"]
         panel.lines.append(
             Line(
                 f"“{row['term']}”",
-                f"{changelist}?q={row['term']}",
+                f"{changelist}?{urlencode({'q': row['term'], 'found': 'no'})}",
                 f"{searches} search{'es' if searches != 1 else ''}",
             )
         )

@@ -33,3 +33,22 @@ def test_a_publisher_starts_the_day_on_the_dashboard(page, site_content):
     save_screenshot(page, "dashboard")
     assert axe_violations(page) == []
     assert csp_violations(page) == []
+
+
+def test_on_a_phone_the_panels_fit_the_screen(page, site_content):
+    """An editor checking the queue on a phone at 390 px: no sideways scrolling, every action in reach."""
+    editor = UserFactory(username="editor", groups=[staff_group(PUBLISHERS)])
+    programme = ProgrammeFactory(title="A programme with a long enough title to need wrapping on a phone")
+    change = snapshots.read(programme)
+    change["fields"]["summary"] = "A new summary."
+    workflow.save_draft(programme, change, user=editor)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    sign_in(page, editor)
+
+    expect(page.get_by_role("heading", name="Your drafts (1)")).to_be_visible()
+    page.get_by_role("button", name="Check links now").scroll_into_view_if_needed()
+    expect(page.get_by_role("button", name="Check links now")).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    save_screenshot(page, "dashboard")
+    assert axe_violations(page) == []
