@@ -14,6 +14,8 @@ from faculty.models import Person
 from organisations.models import Organisation
 from programmes.availability import Availability
 from programmes.models import Audience, Intake, Programme
+from publishing import richtext
+from publishing.richtext import RichTextField
 from research.models import Investigator, ProjectStatus, ResearchOutput, ResearchProject
 from topics.models import Topic
 from workstreams.models import Goal, WorkStream
@@ -44,6 +46,29 @@ def api_url_field(view_name: str):
     return serializers.HyperlinkedIdentityField(
         view_name=view_name, lookup_field="slug", help_text="Address of this record in the API."
     )
+
+
+class RichTextSerializerField(serializers.CharField):
+    """Formatted text as sanitised HTML (publishing.richtext), cleaned again on the way out."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "")
+        kwargs["help_text"] = (
+            f"{kwargs['help_text']} Sanitised HTML: paragraphs, h3 and h4 headings, strong, em, lists and links."
+        ).strip()
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str:
+        return richtext.clean(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """A model serializer that sends formatted text as sanitised HTML."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        RichTextField: RichTextSerializerField,
+    }
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -136,7 +161,7 @@ class IntakeSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ModelSerializer):
     url = api_url_field("api:programme-detail")
     html_url = html_url_field()
     calendar_url = AbsoluteUrlField(
@@ -244,7 +269,7 @@ class ResearchOutputSerializer(serializers.ModelSerializer):
         fields = ["title", "kind", "kind_label", "year", "url", "doi", "link"]
 
 
-class ResearchProjectSerializer(serializers.ModelSerializer):
+class ResearchProjectSerializer(ModelSerializer):
     url = api_url_field("api:researchproject-detail")
     html_url = html_url_field()
     status = serializers.ChoiceField(
@@ -286,7 +311,7 @@ class ResearchProjectSerializer(serializers.ModelSerializer):
         ]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     url = api_url_field("api:person-detail")
     html_url = html_url_field()
     full_name = serializers.CharField(read_only=True, help_text="Honorific, given and family name.")
@@ -363,7 +388,7 @@ class KeyContactSerializer(serializers.Serializer):
     phone = serializers.CharField(source="person.phone", read_only=True)
 
 
-class WorkStreamSerializer(serializers.ModelSerializer):
+class WorkStreamSerializer(ModelSerializer):
     url = api_url_field("api:workstream-detail")
     html_url = html_url_field()
     goals = GoalSerializer(many=True, read_only=True)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.richtext import RichTextField
 from security.images import ReencodedImageField
 
 from .validators import validate_orcid, validate_photo
@@ -83,9 +84,7 @@ class Person(Publishable):
         related_name="people",
         help_text="Optional. The person's home organisation when it is not the centre, e.g. Harvard University.",
     )
-    biography = models.TextField(
-        blank=True, help_text="Optional. A few paragraphs in the third person; leave a blank line between paragraphs."
-    )
+    biography = RichTextField(blank=True, help_text="Optional. A few paragraphs in the third person.")
     expertise = models.ManyToManyField(
         "topics.Topic",
         blank=True,

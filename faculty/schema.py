@@ -1,6 +1,7 @@
 """People as schema.org Person data: a profile page, and the short reference other pages point with."""
 
 from organisations.schema import organisation_data
+from publishing import richtext
 from publishing.seo import absolute_url, centre_reference
 
 from .models import Person
@@ -34,7 +35,7 @@ def person_data(person: Person) -> dict:
     if person.job_title:
         data["jobTitle"] = person.job_title
     if person.biography:
-        data["description"] = person.biography[:500]
+        data["description"] = richtext.to_line(person.biography)[:500]
     if person.email:
         data["email"] = f"mailto:{person.email}"
     if person.phone:

@@ -18,7 +18,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -141,11 +141,23 @@ class StaffAdminSite(admin.AdminSite):
             return self.second_step_redirect(request, self.next_url(request))
         return super().login(request, extra_context)
 
+    def own_pages(self, request):
+        """Our published pages, for the formatted-text editor's link dialog: a link by choosing the record."""
+        from search.models import SearchDocument
+
+        if not any(model_admin.has_change_permission(request) for model_admin in self._registry.values()):
+            raise PermissionDenied
+        documents = SearchDocument.objects.published().order_by("kind", "title").values_list("kind", "title", "url")
+        kinds = dict(SearchDocument._meta.get_field("kind").choices)
+        pages = [{"label": f"{kinds.get(kind, kind)}: {title}", "url": url} for kind, title, url in documents]
+        return JsonResponse({"pages": pages})
+
     def get_urls(self):
         return [
             path("two-factor/", self.signed_in_view(self.two_factor_verify), name="two-factor-verify"),
             path("two-factor/setup/", self.signed_in_view(self.two_factor_setup), name="two-factor-setup"),
             path("check-links/", self.admin_view(self.check_links), name="check_links"),
+            path("own-pages.json", self.admin_view(self.own_pages), name="own_pages"),
             *super().get_urls(),
         ]
 

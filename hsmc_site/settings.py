@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django_prose_editor.config import process_link
+from js_asset import static_lazy
 
 # ENVIRONMENT AND SECRETS
 # ------------------------------------------------------------------------------
@@ -93,6 +95,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks_db",
+    "django_prose_editor",
     # Project apps, from the base up (each imports only those listed before it).
     "monitoring",
     "security",
@@ -242,6 +245,10 @@ PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", 60)
 # STATIC FILES AND MEDIA
 # ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+# Formatted text (publishing.richtext): our Link replaces the editor's, so its dialog lists our pages.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("js/prose-own-links.js")], "extensions": {"OwnLink": process_link}},
+]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
@@ -498,7 +505,15 @@ if CSP_REPORT_URI := env("CSP_REPORT_URI"):
 # these listed values, never any other inline code). tests/security/test_csp_browser.py proves it.
 SECURE_CSP_ADMIN = {
     **SECURE_CSP,
-    "style-src": [CSP.SELF, CSP.NONCE],
+    # The nonce admits the formatted-text editor's import map (an inline JSON <script type="importmap">
+    # that django-js-asset renders with Django's nonce); every script it maps is a file of ours.
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [
+        CSP.SELF,
+        CSP.NONCE,
+        # The one <style> block the editor's Tiptap core injects (its fixed base styles), by hash.
+        "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='",
+    ],
     "style-src-attr": [
         CSP.UNSAFE_HASHES,
         "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",  # padding: 0;

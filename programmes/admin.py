@@ -128,7 +128,11 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
             "About the programme",
             {
                 "fields": ("overview", "who_for", "outcomes", "structure"),
-                "description": "Plain text; leave a blank line between paragraphs. Empty sections are not shown.",
+                "description": (
+                    "Formatted text: headings, bold, italic, lists and links (Ctrl+K; choose one of our pages or "
+                    "give an address). Pasted text keeps its words, lists and emphasis, nothing else. "
+                    "Empty sections are not shown."
+                ),
             },
         ),
         (

@@ -8,6 +8,7 @@ from django.urls import reverse
 from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.richtext import RichTextField
 from workstreams.models import WorkStream
 
 from .availability import RANKS, Availability, intake_rank, intake_state, today
@@ -205,14 +206,14 @@ class Programme(Publishable):
         max_length=160,
         help_text="At most 160 characters. Shown on cards, in search results and as the page description.",
     )
-    overview = models.TextField(blank=True, help_text="What the programme is and why it matters.")
-    who_for = models.TextField("who it is for", blank=True, help_text="The people this programme is designed for.")
-    outcomes = models.TextField(
+    overview = RichTextField(blank=True, help_text="What the programme is and why it matters.")
+    who_for = RichTextField("who it is for", blank=True, help_text="The people this programme is designed for.")
+    outcomes = RichTextField(
         "outcomes and impact",
         blank=True,
         help_text="What participants gain and the difference it makes.",
     )
-    structure = models.TextField(blank=True, help_text="How the programme is organised: modules, sessions, projects.")
+    structure = RichTextField(blank=True, help_text="How the programme is organised: modules, sessions, projects.")
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
     qualification = models.CharField(
         max_length=120,

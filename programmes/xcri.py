@@ -24,6 +24,7 @@ from django.utils.http import http_date
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from publishing import richtext
 from publishing.feeds import feed_view, last_change
 from publishing.seo import absolute_url
 from workstreams.models import WorkStream
@@ -36,7 +37,7 @@ XCRI = "http://xcri.org/profiles/1.2/catalog"
 DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
 MLO = "http://purl.org/net/mlo"
-NAMESPACES = {"": XCRI, "dc": DC, "dcterms": DCTERMS, "mlo": MLO}
+NAMESPACES = {"": XCRI, "dc": DC, "dcterms": DCTERMS, "mlo": MLO, "xhtml": richtext.XHTML}
 CONTENT_TYPE = "application/xml; charset=utf-8"
 ABSTRACT_LENGTH = 140  # the specification's limit for <abstract>
 
@@ -90,6 +91,21 @@ def _add_if(parent: ET.Element, namespace: str, name: str, text, **attributes) -
     if text is None or not str(text).strip():
         return None
     return _add(parent, namespace, name, str(text).strip(), **attributes)
+
+
+def _add_formatted(parent: ET.Element, namespace: str, name: str, html: str, *, heading: str = "") -> None:
+    """A descriptive text element carrying formatted text as XHTML (XCRI-CAP allows one xhtml:div)."""
+    div = richtext.to_xhtml(html)
+    if div is None:
+        return
+    if heading:
+        title = ET.Element(f"{{{richtext.XHTML}}}h3")
+        title.text = heading
+        div.insert(0, title)
+    for element in div.iter():
+        element.text = xml_text(element.text) if element.text else element.text
+        element.tail = xml_text(element.tail) if element.tail else element.tail
+    ET.SubElement(parent, _tag(namespace, name)).append(div)
 
 
 def _date_text(date: datetime.date) -> str:
@@ -164,9 +180,9 @@ def _presentation(course: ET.Element, programme: Programme, intake: Intake, *, p
 def _course(provider: ET.Element, programme: Programme, *, contact_url: str) -> None:
     page_url = absolute_url(programme.get_absolute_url())
     course = _add(provider, XCRI, "course")
-    _add_if(course, DC, "description", programme.overview)
-    _add_if(course, DC, "description", programme.who_for and f"Who it is for: {programme.who_for}")
-    _add_if(course, DC, "description", programme.structure and f"Structure: {programme.structure}")
+    _add_formatted(course, DC, "description", programme.overview)
+    _add_formatted(course, DC, "description", programme.who_for, heading="Who it is for")
+    _add_formatted(course, DC, "description", programme.structure, heading="Structure")
     _add(course, DC, "identifier", page_url)
     subjects = [(topic.slug, topic.name) for topic in programme.topics.all()]
     subjects += [(stream.slug, stream.title) for stream in programme.work_streams.all()]
@@ -180,7 +196,7 @@ def _course(provider: ET.Element, programme: Programme, *, contact_url: str) -> 
     how_to.append(f"Details and dates: {page_url}.")
     how_to.append(f"Enquiries: {contact_url}" + (f" or {settings.CENTRE_EMAIL}." if settings.CENTRE_EMAIL else "."))
     _add(course, XCRI, "applicationProcedure", " ".join(how_to))
-    _add_if(course, XCRI, "learningOutcome", programme.outcomes)
+    _add_formatted(course, XCRI, "learningOutcome", programme.outcomes)
     if programme.qualification.strip():
         qualification = _add(course, MLO, "qualification")
         _add(qualification, DC, "title", programme.qualification)

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import Resolver404, resolve
 
+from .richtext import RichTextField
+
 # Search engines show about this many characters of a page description before cutting it off.
 SEARCH_SNIPPET_LENGTH = 155
 _HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
@@ -38,7 +40,9 @@ def content_warnings(model: type[models.Model], values: dict) -> list[str]:
         if not isinstance(field, models.TextField) or not isinstance(text := values.get(name), str):
             continue
         label = field.verbose_name
-        if skipped := _skipped_heading(text):
+        # Formatted text sits under the page's own section heading, one level above its first allowed level.
+        section_level = min(field.heading_levels) - 1 if isinstance(field, RichTextField) else None
+        if skipped := _skipped_heading(text, section_level):
             warnings.append(
                 f"In {label}, a level-{skipped[1]} heading follows a level-{skipped[0]} one: "
                 "screen-reader users navigate by heading levels, so use each level in turn."
@@ -48,8 +52,10 @@ def content_warnings(model: type[models.Model], values: dict) -> list[str]:
     return warnings
 
 
-def _skipped_heading(text: str) -> tuple[int, int] | None:
+def _skipped_heading(text: str, section_level: int | None = None) -> tuple[int, int] | None:
     levels = [int(level) for level in _HEADING.findall(text)]
+    if section_level and levels:
+        levels.insert(0, section_level)
     for before, after in zip(levels, levels[1:], strict=False):
         if after > before + 1:
             return before, after

@@ -16,7 +16,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from . import snapshots
+from . import richtext, snapshots
+from .richtext import RichTextField
 
 _TOKENS = re.compile(r"\s*\S+|\s+")
 EMPTY = "(empty)"
@@ -113,6 +114,8 @@ def _display(field_: models.Field, value, names: _Names) -> str:
         return str(dict(field_.flatchoices).get(value, value))
     if isinstance(field_, models.BooleanField):
         return "Yes" if value else "No"
+    if isinstance(field_, RichTextField):
+        return richtext.to_text(value, with_links=True)  # the words and addresses, not the tags
     decoded = snapshots.decode(field_, value)
     if isinstance(field_, models.DateTimeField):
         return date_format(decoded, "j M Y, H:i")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.richtext import RichTextField
 from workstreams.models import WorkStream
 
 
@@ -70,10 +71,7 @@ class ResearchProject(Publishable):
         max_length=160,
         help_text="At most 160 characters. Shown on cards and as the page description.",
     )
-    description = models.TextField(
-        blank=True,
-        help_text="Optional. Aims, methods and findings in plain text; leave a blank line between paragraphs.",
-    )
+    description = RichTextField(blank=True, help_text="Optional. Aims, methods and findings.")
     start_date = models.DateField(null=True, blank=True, help_text="Optional.")
     end_date = models.DateField(
         null=True,

@@ -2,6 +2,7 @@
 
 from faculty.schema import person_reference
 from organisations.schema import organisation_data
+from publishing import richtext
 from publishing.seo import absolute_url, centre_reference
 
 from .models import ProjectOrganisation, ResearchOutput, ResearchProject
@@ -29,7 +30,7 @@ def project_data(project: ResearchProject) -> dict:
         "parentOrganization": centre_reference(),
     }
     if project.description:
-        data["disambiguatingDescription"] = project.description[:500]
+        data["disambiguatingDescription"] = richtext.to_line(project.description)[:500]
     if project.start_date:
         data["foundingDate"] = project.start_date.isoformat()
     if project.end_date:

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from faculty.models import Person
 from programmes.models import Programme, ProgrammeLead, ProgrammePartner
 from publishing.models import Status
+from publishing.richtext import to_text
 from research.models import Investigator, ProjectOrganisation, ResearchProject
 from topics.models import Topic
 from workstreams.models import KeyContact, WorkStream, WorkStreamMember
@@ -96,10 +97,10 @@ def _build_programme(programme: Programme) -> dict:
         "body": _join(
             programme.get_kind_display(),
             programme.qualification,
-            programme.overview,
-            programme.who_for,
-            programme.outcomes,
-            programme.structure,
+            to_text(programme.overview),
+            to_text(programme.who_for),
+            to_text(programme.outcomes),
+            to_text(programme.structure),
             programme.get_level_display(),
             programme.get_study_mode_display(),
             programme.get_attendance_mode_display(),
@@ -130,7 +131,7 @@ def _build_project(project: ResearchProject) -> dict:
     return {
         "title": project.title,
         "summary": project.summary,
-        "body": _join(project.description, _names(output.title for output in project.outputs.all())),
+        "body": _join(to_text(project.description), _names(output.title for output in project.outputs.all())),
         "related": _join(
             _organisation_names(link.organisation for link in project.organisation_roles.all()),
             _names(role.person for role in project.investigator_roles.all()),
@@ -150,7 +151,7 @@ def _build_person(person: Person) -> dict:
         "title": person.full_name,
         # The line under a name in the directory: what they do and where. "harvard" finds the visitor.
         "summary": ", ".join(part for part in (person.job_title, affiliation.name if affiliation else "") if part),
-        "body": _join(person.get_role_kind_display(), person.biography),
+        "body": _join(person.get_role_kind_display(), to_text(person.biography)),
         "related": _join(affiliation.short_name if affiliation else "", _names(person.expertise.all())),
     }
 
@@ -168,7 +169,9 @@ def _build_work_stream(work_stream: WorkStream) -> dict:
     return {
         "title": work_stream.title,
         "summary": work_stream.summary,
-        "body": _join(work_stream.body, *(_join(goal.title, goal.description) for goal in work_stream.goals.all())),
+        "body": _join(
+            to_text(work_stream.body), *(_join(goal.title, goal.description) for goal in work_stream.goals.all())
+        ),
         "related": _join(
             _names(work_stream.focus_areas.all()),
             _names(role.person for role in work_stream.key_contact_roles.all()),

@@ -5,6 +5,7 @@ from django.urls import reverse
 from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.richtext import RichTextField
 
 
 class WorkStreamQuerySet(PublishableQuerySet):
@@ -42,7 +43,7 @@ class WorkStream(Publishable):
         max_length=160,
         help_text="At most 160 characters. Shown on cards and as the page description.",
     )
-    body = models.TextField(blank=True, help_text="The introduction: why this work matters and what the centre does.")
+    body = RichTextField(blank=True, help_text="The introduction: why this work matters and what the centre does.")
     focus_areas = models.ManyToManyField(
         "topics.Topic",
         blank=True,

@@ -4,6 +4,8 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
+from publishing import richtext
+
 register = template.Library()
 
 # Characters that could end a <script> element or open an HTML comment inside it.
@@ -15,3 +17,16 @@ def json_ld(data) -> str:
     """A schema.org JSON-LD block; user text such as `</script>` cannot break out of it."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above
+
+
+@register.filter
+def rich(value) -> str:
+    """Formatted text, cleaned again on output: a value stored before the rules still cannot reach a reader
+    as markup outside the vocabulary (publishing.richtext)."""
+    return mark_safe(richtext.clean(value))  # noqa: S308 - nh3's allow-list output
+
+
+@register.filter
+def plain(value) -> str:
+    """Formatted text as one line of plain text (meta descriptions, snippets); autoescaped like any text."""
+    return richtext.to_line(value)

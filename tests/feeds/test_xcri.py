@@ -21,7 +21,12 @@ from tests.factories import (
 )
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
-NS = {"x": XCRI, "dc": "http://purl.org/dc/elements/1.1/", "mlo": "http://purl.org/net/mlo"}
+NS = {
+    "x": XCRI,
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "mlo": "http://purl.org/net/mlo",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+}
 CORE_SCHEMA = Path(settings.BASE_DIR) / "programmes" / "schemas" / "xcri_cap_1_2.xsd"
 STUBS = Path(__file__).parent / "xcri_stubs"
 W3C_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -229,7 +234,10 @@ def test_control_characters_and_markup_in_content_do_not_break_the_feed(client, 
 
     assert xcri_schema.validate(root), xcri_schema.error_log
     course = courses_by_title(root)["Leading <change> & improvement"]
-    assert course.findtext("dc:description", namespaces=NS) == "Tab\tand newline\nstay; <script>alert(1)</script>"
+    # Plain text, so the markup is text: one XHTML paragraph, the newline a line break.
+    [paragraph] = course.find("dc:description", NS).iterfind("xhtml:div/xhtml:p", NS)
+    assert "".join(paragraph.itertext()) == "Tab\tand newlinestay; <script>alert(1)</script>"
+    assert paragraph.find("xhtml:br", NS) is not None
     assert course.findtext("x:presentation/mlo:cost", namespaces=NS) == "£2,500  incl. VAT"
     assert b"<script>" not in response.content
 

@@ -26,10 +26,10 @@ def test_a_missing_summary_is_pointed_out():
 
 
 def test_a_skipped_heading_level_is_pointed_out():
-    values = {"summary": "Fine.", "overview": "<h2>Who it is for</h2><p>…</p><h4>Doctors</h4>"}
-    [warning] = content_warnings(Programme, values)
-    assert "level-4 heading follows a level-2 one" in warning
-    assert content_warnings(Programme, {"summary": "Fine.", "overview": "<h2>A</h2><h3>B</h3><h2>C</h2>"}) == []
+    # The overview sits under the page's level-2 "Overview" heading, so its first heading is a level 3.
+    [first] = content_warnings(Programme, {"summary": "Fine.", "overview": "<p>…</p><h4>Doctors</h4>"})
+    assert "level-4 heading follows a level-2 one" in first
+    assert content_warnings(Programme, {"summary": "Fine.", "overview": "<h3>A</h3><h4>B</h4><h3>C</h3>"}) == []
 
 
 def test_links_to_our_own_missing_or_unpublished_pages_are_pointed_out(settings):

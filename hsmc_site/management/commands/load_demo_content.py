@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import models, transaction
 
 from monitoring.progress import Progress
+from publishing.richtext import RichTextField
 
 DEMO_CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
 CHANGE_REASON = "Demo content"
@@ -76,6 +77,8 @@ class Command(BaseCommand):
     def resolve(field: models.Field, value):
         if field.many_to_one:
             return field.related_model._default_manager.get(slug=value) if value else None
+        if isinstance(field, RichTextField):
+            return field.normalise(value)  # the TOML's plain text, as the record stores it
         return None if value == "" and field.null else value
 
     def sync(self, model: type[models.Model], lookup: dict, values: dict) -> models.Model:
