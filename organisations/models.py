@@ -2,8 +2,10 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from publishing.text import CleanTextModel
 
-class Organisation(models.Model):
+
+class Organisation(CleanTextModel):
     """A university, NHS body, commissioner, funder or other partner of the centre."""
 
     class Kind(models.TextChoices):

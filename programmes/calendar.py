@@ -12,14 +12,16 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, Journal, vDuration, vText
 
 from publishing.feeds import feed_view, last_change, site_host
 from publishing.seo import absolute_url
+from publishing.text import without_control_characters
 
 from .feeds import cached_body
 from .models import Intake, Programme
@@ -74,14 +76,15 @@ def _event(intake: Intake, *, kind: str, date: datetime.date, summary: str) -> E
     return event
 
 
-def build_calendar(intakes, *, name: str, description: str) -> bytes:
+def build_calendar(intakes, *, name: str, description: str, placeholder_url: str) -> bytes:
     """An iCalendar document with a start event and a deadline event for each intake that has them."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.SITE_SHORT_NAME}//Programme catalogue//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # Calendar-level names are single lines: a title with a line break must not break the whole calendar.
-    name, description = " ".join(name.split()), " ".join(description.split())
+    # Typed as TEXT so that commas and semicolons are escaped: icalendar leaves NAME and X- properties raw.
+    name, description = (vText(without_control_characters(" ".join(text.split()))) for text in (name, description))
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("description", description)
@@ -101,7 +104,22 @@ def build_calendar(intakes, *, name: str, description: str) -> bytes:
                     summary=f"Application deadline: {title}",
                 )
             )
+    if not calendar.subcomponents:
+        calendar.add_component(_dates_to_be_confirmed(placeholder_url, description))
     return calendar.to_ical()
+
+
+def _dates_to_be_confirmed(url: str, description: str) -> Journal:
+    """What a calendar with no dates carries: RFC 5545 wants at least one component, and a subscriber's
+    calendar should stay valid (not a 404) until dates are published. A journal entry shows in no calendar
+    grid, so nobody sees a made-up event; it says why the calendar is empty."""
+    journal = Journal()
+    journal.add("uid", f"dates-to-be-confirmed-{slugify(url) or 'catalogue'}@{site_host()}")
+    journal.add("dtstamp", _utc(last_change(Programme) or timezone.now()))
+    journal.add("summary", "Dates to be confirmed")
+    journal.add("description", f"{description} No dates are published yet. Details: {url}")
+    journal.add("url", url)
+    return journal
 
 
 def calendar_intakes(intakes):
@@ -132,6 +150,7 @@ def catalogue_calendar(request):
             calendar_intakes(Intake.objects.published()),
             name=f"{settings.SITE_SHORT_NAME} programme dates",
             description=f"Start dates and application deadlines of every programme of the {settings.SITE_NAME}.",
+            placeholder_url=absolute_url(reverse("programmes:list")),
         ),
     )
     return _calendar_response(body, filename=f"{slugify(settings.SITE_SHORT_NAME) or 'programme'}-dates.ics")
@@ -145,5 +164,6 @@ def programme_calendar(request, slug):
         calendar_intakes(Intake.objects.filter(programme=programme)),
         name=f"{programme.title}: dates",
         description=f"Start dates and application deadlines of {programme.title}.",
+        placeholder_url=absolute_url(programme.get_absolute_url()),
     )
     return _calendar_response(body, filename=f"{programme.slug}.ics")

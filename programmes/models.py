@@ -9,6 +9,7 @@ from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
 from publishing.richtext import RichTextField
+from publishing.text import CleanTextModel
 from workstreams.models import WorkStream
 
 from .availability import RANKS, Availability, intake_rank, intake_state, today
@@ -18,7 +19,7 @@ DERIVED_AVAILABILITY = ["availability", "availability_rank", "next_start_date", 
 DERIVED_INTAKE_AVAILABILITY = ["availability", "availability_rank", "availability_on"]
 
 
-class Audience(models.Model):
+class Audience(CleanTextModel):
     """Who a programme is for, e.g. Doctors, Senior leaders, Medical students."""
 
     name = models.CharField(max_length=100, unique=True, help_text="Plural, as learners would say it, e.g. Doctors.")
@@ -349,7 +350,7 @@ class ProgrammeLeadQuerySet(ProgrammeLinkQuerySet, PersonLinkQuerySet):
     pass
 
 
-class ProgrammePartner(models.Model):
+class ProgrammePartner(CleanTextModel):
     class Role(models.TextChoices):
         DELIVERY_PARTNER = "partner", "Delivery partner"
         COMMISSIONER = "commissioner", "Commissioner"
@@ -379,7 +380,7 @@ class ProgrammePartner(models.Model):
         return f"{self.organisation}, {self.get_role_display().lower()} of {self.programme}"
 
 
-class ProgrammeLead(models.Model):
+class ProgrammeLead(CleanTextModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="lead_roles")
     person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="programme_lead_roles")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
@@ -418,7 +419,7 @@ def refresh_availability_of(*, programme_ids) -> None:
         Programme.objects.filter(pk__in=programme_ids).refresh_availability()
 
 
-class Intake(models.Model):
+class Intake(CleanTextModel):
     """One run of a programme: its dates, application window and places."""
 
     class Status(models.TextChoices):

@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import parse_http_date_safe
 
 from .seo import absolute_url
+from .text import without_control_characters
 
 FEED_LENGTH = 50
 # Seconds a browser, proxy or CDN may reuse a feed: new programmes reach aggregators within this time.
@@ -69,9 +70,29 @@ def last_change(model, *, depends_on_date: bool = False) -> datetime.datetime | 
     return max((stamp for stamp in stamps if stamp is not None), default=None)
 
 
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose summaries are what editors typed: plain text, sent as type="text" (escaped), so a "<i>" in
+    a summary reaches feed readers as the characters our pages show, never as markup."""
+
+    def add_item_elements(self, handler, item):
+        summary = item["description"]
+        super().add_item_elements(handler, {**item, "description": None})
+        if summary is not None:
+            handler.addQuickElement("summary", summary, {"type": "text"})
+
+
 class CatalogueAtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     author_name = settings.SITE_NAME
+
+    def get_feed(self, obj, request):
+        """Values stored before control characters were refused at input would make XML fail: drop them."""
+        feed = super().get_feed(obj, request)
+        for item in feed.items:
+            for key in ("title", "description", "author_name"):
+                item[key] = without_control_characters(item[key])
+            item["categories"] = [without_control_characters(category) for category in item["categories"] or ()]
+        return feed
 
     def author_link(self):
         return absolute_url(reverse("home"))

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from security.staff import second_factor_pending
 
+from .text import CleanTextModel
+
 
 def may_preview(user, model) -> bool:
     """Whether `user` may see unpublished `model` records: staff with its view permission, fully signed in."""
@@ -42,7 +44,7 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
-class Publishable(models.Model):
+class Publishable(CleanTextModel):
     status = models.CharField(
         max_length=10,
         choices=Status.choices,

@@ -28,6 +28,8 @@ from django.utils.html import linebreaks
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 from django_prose_editor.fields import ProseEditorField
 
+from .text import CONTROL_CHARACTERS
+
 HEADING_LEVELS = (3, 4)
 URL_SCHEMES = ("http", "https", "mailto", "tel")
 
@@ -52,8 +54,6 @@ def extensions(heading_levels=HEADING_LEVELS) -> dict:
 # Word, Google Docs and browsers paste <b> and <i>; the vocabulary keeps them, as <strong> and <em>.
 _LEGACY_MARKS = re.compile(r"<(/?)(b|i)(\s[^>]*)?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
-# C0 and C1 control characters other than tab and newlines: pasted from Word, invalid in XML, never wanted.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _EMPTY = re.compile(r"^(?:\s|<p>\s*(?:<br>\s*)*</p>)*$")
 
 
@@ -76,7 +76,7 @@ def clean(value: str | None, heading_levels: tuple[int, ...] = HEADING_LEVELS) -
     """`value` as HTML in the vocabulary: plain text becomes paragraphs, anything else is removed."""
     if not value:
         return ""
-    text = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = CONTROL_CHARACTERS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     if not looks_like_html(text):
         text = linebreaks(text, autoescape=True)
     text = _LEGACY_MARKS.sub(lambda m: f"<{m[1]}{'strong' if m[2].lower() == 'b' else 'em'}>", text)
@@ -127,7 +127,7 @@ def to_text(value: str | None, *, with_links: bool = False) -> str:
     if not value:
         return ""
     if not looks_like_html(value):
-        return _CONTROL.sub("", value).strip()
+        return CONTROL_CHARACTERS.sub("", value).strip()
     writer = _TextWriter(with_links=with_links)
     writer.feed(clean(value))
     writer.close()

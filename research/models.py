@@ -9,6 +9,7 @@ from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
 from publishing.richtext import RichTextField
+from publishing.text import CleanTextModel
 from workstreams.models import WorkStream
 
 
@@ -145,7 +146,7 @@ class InvestigatorQuerySet(ProjectLinkQuerySet, PersonLinkQuerySet):
     pass
 
 
-class ProjectOrganisation(models.Model):
+class ProjectOrganisation(CleanTextModel):
     class Role(models.TextChoices):
         FUNDER = "funder", "Funder"
         PARTNER = "partner", "Partner"
@@ -174,7 +175,7 @@ class ProjectOrganisation(models.Model):
         return f"{self.organisation}, {self.get_role_display().lower()} of {self.project}"
 
 
-class Investigator(models.Model):
+class Investigator(CleanTextModel):
     class Role(models.TextChoices):
         PRINCIPAL = "principal", "Principal investigator"
         CO_INVESTIGATOR = "co_investigator", "Co-investigator"
@@ -198,7 +199,7 @@ class Investigator(models.Model):
         return f"{self.person}, {self.get_role_display().lower()} on {self.project}"
 
 
-class ResearchOutput(models.Model):
+class ResearchOutput(CleanTextModel):
     class Kind(models.TextChoices):
         REPORT = "report", "Report"
         ARTICLE = "article", "Journal article"

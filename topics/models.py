@@ -2,8 +2,10 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from publishing.text import CleanTextModel
 
-class Topic(models.Model):
+
+class Topic(CleanTextModel):
     """A focus area shared by programmes, research projects, work streams and people's expertise."""
 
     name = models.CharField(max_length=120, unique=True, help_text="e.g. Medical leadership, System leadership.")

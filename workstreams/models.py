@@ -6,6 +6,7 @@ from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet
 from publishing.richtext import RichTextField
+from publishing.text import CleanTextModel
 
 
 class WorkStreamQuerySet(PublishableQuerySet):
@@ -76,7 +77,7 @@ class WorkStream(Publishable):
         return reverse("workstreams:detail", kwargs={"slug": self.slug})
 
 
-class Goal(models.Model):
+class Goal(CleanTextModel):
     work_stream = models.ForeignKey(WorkStream, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=200, help_text="e.g. Informed policy.")
     description = models.TextField(blank=True, help_text="Optional. One or two sentences on what the goal means.")
@@ -95,7 +96,7 @@ class Goal(models.Model):
         return self.work_stream.get_absolute_url()
 
 
-class WorkStreamMember(models.Model):
+class WorkStreamMember(CleanTextModel):
     work_stream = models.ForeignKey(WorkStream, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="work_stream_memberships")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
@@ -112,7 +113,7 @@ class WorkStreamMember(models.Model):
         return f"{self.person} in {self.work_stream}"
 
 
-class KeyContact(models.Model):
+class KeyContact(CleanTextModel):
     work_stream = models.ForeignKey(WorkStream, on_delete=models.CASCADE, related_name="key_contact_roles")
     person = models.ForeignKey("faculty.Person", on_delete=models.PROTECT, related_name="key_contact_roles")
     role_label = models.CharField(
