@@ -5,12 +5,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from publishing import centre
 from publishing.seo import absolute_url
 
 from .models import Enquiry
@@ -38,14 +38,15 @@ def routing_description(enquiry: Enquiry) -> str:
 
 
 def build_notification(*, enquiry: Enquiry) -> EmailMultiAlternatives:
+    details = centre.current()
     context = {
         "enquiry": enquiry,
         "routing_description": routing_description(enquiry),
         "admin_url": absolute_url(enquiry.get_absolute_url()),
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": details.name,
     }
     subject = header_safe(
-        f"[{settings.SITE_SHORT_NAME}] {enquiry.reference}: {enquiry.get_kind_display()} from {enquiry.name}"
+        f"[{details.short_name}] {enquiry.reference}: {enquiry.get_kind_display()} from {enquiry.name}"
         + (f", {enquiry.organisation}" if enquiry.organisation else ""),
         max_length=180,
     )
@@ -66,18 +67,19 @@ def build_acknowledgement(*, enquiry: Enquiry) -> EmailMultiAlternatives:
     Deliberately contains nothing the visitor typed (not even the message), so the form cannot be
     used to send arbitrary text to someone else's address.
     """
+    details = centre.current()
     context = {
         "enquiry": enquiry,
-        "SITE_NAME": settings.SITE_NAME,
-        "CENTRE_EMAIL": settings.CENTRE_EMAIL,
-        "CENTRE_PHONE": settings.CENTRE_PHONE,
+        "SITE_NAME": details.name,
+        "CENTRE_EMAIL": details.email,
+        "CENTRE_PHONE": details.phone,
         "privacy_url": absolute_url(reverse("contacts:privacy")),
     }
     message = EmailMultiAlternatives(
         subject=header_safe(f"We have received your enquiry ({enquiry.reference})"),
         body=render_to_string("contacts/email/acknowledgement.txt", context),
         to=[enquiry.email],
-        reply_to=[settings.CENTRE_EMAIL] if settings.CENTRE_EMAIL else None,
+        reply_to=[details.email] if details.email else None,
     )
     message.attach_alternative(render_to_string("contacts/email/acknowledgement.html", context), "text/html")
     return message

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from programmes.models import Programme
+from publishing import centre
 from publishing.seo import PageMixin, absolute_url, centre_organization, centre_reference
 from workstreams.models import KeyContact, WorkStream
 
@@ -135,9 +136,6 @@ class ContactView(PageMixin, FormView):
                 ],
                 "selected_work_stream": selected,
                 "selected_programme": self.selected_programme,
-                "CENTRE_EMAIL": settings.CENTRE_EMAIL,
-                "CENTRE_PHONE": settings.CENTRE_PHONE,
-                "CENTRE_ADDRESS": settings.CENTRE_ADDRESS,
             }
         )
         return context
@@ -181,7 +179,7 @@ class PrivacyNoticeView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["retention_months"] = settings.ENQUIRY_RETENTION_MONTHS
-        context["ENQUIRY_RATE_WINDOW_MINUTES"] = max(1, settings.ENQUIRY_RATE_WINDOW // 60)
+        context["notice"] = centre.current().privacy_notice  # as editors wrote it (sitecontent)
         return context
 
     def get_crumbs(self):

@@ -15,7 +15,7 @@ from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
 from . import views
-from .context_processors import site as site_context
+from .context_processors import site_defaults
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def service_unavailable(request=None) -> HttpResponse:
 
 def styled_503_body() -> str:
     try:
-        body = loader.get_template("503.html").render(site_context(None))
+        body = loader.get_template("503.html").render(site_defaults())
     except Exception:
         logger.exception("The styled 503 page failed to render; sending the plain one.")
         body = PLAIN_503

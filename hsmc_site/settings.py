@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "contacts",
     "search",
     "api",
+    "sitecontent",
     "dashboard",
     "hsmc_site",
 ]

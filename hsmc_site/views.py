@@ -15,10 +15,12 @@ from django.views.generic import TemplateView
 
 from programmes.availability import Availability
 from programmes.models import Audience, Programme
+from publishing import centre
 from publishing.seo import PageMixin, absolute_url, centre_organization, centre_reference
+from sitecontent.models import HomePage
 from workstreams.models import WorkStream
 
-from .context_processors import site as site_context
+from .context_processors import site_defaults
 
 logger = logging.getLogger(__name__)
 
@@ -37,31 +39,40 @@ class HomeView(PageMixin, TemplateView):
                 "@type": "WebSite",
                 "@id": f"{home}#website",
                 "url": home,
-                "name": settings.SITE_NAME,
+                "name": centre.current().name,
                 "publisher": centre_reference(),
+                # A plain SearchAction: "query-input" is not a schema.org property, and the sitelinks search
+                # box that read it is retired.
                 "potentialAction": {
                     "@type": "SearchAction",
                     "target": {
                         "@type": "EntryPoint",
                         "urlTemplate": absolute_url(reverse("search:results")) + "?q={search_term_string}",
                     },
-                    "query-input": "required name=search_term_string",
                 },
             },
         ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        home, cards, chosen = HomePage.shown()
         published = Programme.objects.published()
         kind_counts = dict(published.order_by().values_list("kind").annotate(n=Count("pk")))
+        # The programmes editors chose come first, then those a learner can act on now.
+        chosen_ids = [programme.pk for programme in chosen]
+        chosen_cards = {programme.pk: programme for programme in published.for_cards().filter(pk__in=chosen_ids)}
+        acting_now = (
+            published.for_cards()
+            .filter(availability__in=HOME_AVAILABILITY)
+            .exclude(pk__in=chosen_ids)
+            .order_by("availability_rank", F("next_start_date").asc(nulls_last=True), "title")
+        )
+        featured = [chosen_cards[pk] for pk in chosen_ids if pk in chosen_cards]
+        featured += list(acting_now[: max(0, self.featured_limit - len(featured))])
         context.update(
-            featured_programmes=list(
-                published.for_cards()
-                .filter(availability__in=HOME_AVAILABILITY)
-                .order_by("availability_rank", F("next_start_date").asc(nulls_last=True), "title")[
-                    : self.featured_limit
-                ]
-            ),
+            home=home,
+            cards=cards,
+            featured_programmes=featured,
             programme_count=sum(kind_counts.values()),
             kind_counts=kind_counts,
             kinds=[
@@ -124,7 +135,7 @@ def server_error(request):
     if answers_in_json(request):
         return JsonResponse({"detail": "Something went wrong on our side."}, status=500)
     # No request context: the failure may lie in a context processor or the database itself.
-    body = loader.get_template("500.html").render(site_context(None))
+    body = loader.get_template("500.html").render(site_defaults())
     return HttpResponseServerError(body)
 
 

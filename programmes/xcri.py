@@ -16,7 +16,6 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django.utils.http import http_date
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
-from publishing import richtext
+from publishing import centre, richtext
 from publishing.feeds import feed_view, last_change
 from publishing.seo import absolute_url
 from workstreams.models import WorkStream
@@ -194,7 +193,8 @@ def _course(provider: ET.Element, programme: Programme, *, contact_url: str) -> 
     _add_if(course, XCRI, "abstract", Truncator(programme.summary).chars(ABSTRACT_LENGTH))
     how_to = [f"Apply: {programme.apply_url}."] if programme.apply_url else []
     how_to.append(f"Details and dates: {page_url}.")
-    how_to.append(f"Enquiries: {contact_url}" + (f" or {settings.CENTRE_EMAIL}." if settings.CENTRE_EMAIL else "."))
+    email = centre.current().email
+    how_to.append(f"Enquiries: {contact_url}" + (f" or {email}." if email else "."))
     _add(course, XCRI, "applicationProcedure", " ".join(how_to))
     _add_formatted(course, XCRI, "learningOutcome", programme.outcomes)
     if programme.qualification.strip():
@@ -227,26 +227,27 @@ def build_catalog(programmes, *, generated: datetime.datetime) -> bytes:
         _tag(XCRI, "catalog"),
         {"generated": generated.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")},
     )
-    _add(catalog, DC, "description", f"Programmes of the {settings.SITE_NAME}.")
-    _add(catalog, DC, "title", f"{settings.SITE_NAME}: programme catalogue")
+    details = centre.current()
+    _add(catalog, DC, "description", f"Programmes of the {details.name}.")
+    _add(catalog, DC, "title", f"{details.name}: programme catalogue")
     provider = _add(catalog, XCRI, "provider")
     _add(
         provider,
         DC,
         "description",
-        f"The {settings.SITE_NAME} develops leaders for the health service through research, "
+        f"The {details.name} develops leaders for the health service through research, "
         "taught Masters programmes and commissioned leadership development.",
     )
     _add(provider, DC, "identifier", home)
-    _add(provider, DC, "title", settings.SITE_NAME)
+    _add(provider, DC, "title", details.name)
     _add(provider, MLO, "url", home)
     for programme in programmes:
         _course(provider, programme, contact_url=contact_url)
     _location(
         provider,
-        address_lines=[line.strip() for line in settings.CENTRE_ADDRESS.split(",")],
-        phone=settings.CENTRE_PHONE,
-        email=settings.CENTRE_EMAIL,
+        address_lines=details.address_lines,
+        phone=details.phone,
+        email=details.email,
         url=contact_url,
     )
     return ET.tostring(catalog, encoding="utf-8", xml_declaration=True)

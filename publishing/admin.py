@@ -289,6 +289,9 @@ class WorkflowAdmin(HistoryAdmin):
     change_form_template = "admin/publishing/change_form.html"
     readonly_fields = ("public_page",)
 
+    class Media:
+        js = ("js/admin-accessibility.js",)  # names Django's inline and autocomplete widgets leave out
+
     def get_list_filter(self, request):
         return (*super().get_list_filter(request), PendingChangeFilter)
 

@@ -20,7 +20,7 @@ from django.utils.html import escape
 
 from pagecache.middleware import versions_frozen
 
-from . import snapshots
+from . import centre, snapshots
 from .models import Status
 
 # The widths the preview page frames the page at.
@@ -43,6 +43,7 @@ def render(request, obj, change) -> HttpResponse:
                 obj.status = Status.PUBLISHED
                 obj.publish_from = None
                 obj.save(update_fields=["status", "publish_from"])
+            centre.forget()  # the centre's details may be what this preview changes
             response = _render_public_page(request, obj)
             raise _RolledBack
     except _RolledBack:

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from django.conf import settings
 from django.urls import reverse
 
+from . import centre
+
 SCHEMA_CONTEXT = "https://schema.org"
 
 Crumb = tuple[str, str]
@@ -25,25 +27,32 @@ def absolute_url(path: str) -> str:
 
 def centre_organization() -> dict:
     """The centre itself, as schema.org describes a provider of education and research."""
+    details = centre.current()
     data = {
         "@type": "EducationalOrganization",
         "@id": absolute_url(reverse("home")) + "#organization",
-        "name": settings.SITE_NAME,
-        "alternateName": settings.SITE_SHORT_NAME,
+        "name": details.name,
+        "alternateName": details.short_name,
         "url": absolute_url(reverse("home")),
-        "address": settings.CENTRE_ADDRESS,
+        "address": ", ".join(details.address_lines),
         "parentOrganization": {"@type": "CollegeOrUniversity", "name": "University of Birmingham"},
     }
-    if settings.CENTRE_EMAIL:
-        data["email"] = settings.CENTRE_EMAIL
-    if settings.CENTRE_PHONE:
-        data["telephone"] = settings.CENTRE_PHONE
+    if details.email:
+        data["email"] = details.email
+    if details.phone:
+        data["telephone"] = details.phone
+    if social := [link.url for link in details.social_links if link.url.startswith("https://")]:
+        data["sameAs"] = social
     return data
 
 
 def centre_reference() -> dict:
     """A pointer to the centre's full Organization node, for `provider`, `affiliation` and the like."""
-    return {"@type": "EducationalOrganization", "@id": centre_organization()["@id"], "name": settings.SITE_NAME}
+    return {
+        "@type": "EducationalOrganization",
+        "@id": absolute_url(reverse("home")) + "#organization",
+        "name": centre.current().name,
+    }
 
 
 def breadcrumb_list(crumbs: Sequence[Crumb]) -> dict:

@@ -20,10 +20,12 @@ def json_ld(data) -> str:
 
 
 @register.filter
-def rich(value) -> str:
+def rich(value, heading_levels: str = "") -> str:
     """Formatted text, cleaned again on output: a value stored before the rules still cannot reach a reader
-    as markup outside the vocabulary (publishing.richtext)."""
-    return mark_safe(richtext.clean(value))  # noqa: S308 - nh3's allow-list output
+    as markup outside the vocabulary (publishing.richtext). `heading_levels` ("2,3") where a page allows
+    other levels than the fields' usual 3 and 4."""
+    levels = tuple(int(level) for level in heading_levels.split(",")) if heading_levels else richtext.HEADING_LEVELS
+    return mark_safe(richtext.clean(value, levels))  # noqa: S308 - nh3's allow-list output
 
 
 @register.filter

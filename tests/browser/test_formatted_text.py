@@ -27,6 +27,7 @@ def test_a_publisher_writes_a_list_and_an_internal_link_and_publishes_them(page,
     # A screen reader names the editing area after its field, as it named the textarea.
     expect(text).to_have_accessible_name("Overview")
     expect(text).to_have_attribute("role", "textbox")
+    assert axe_violations(page) == []  # the whole change form with its editors and inlines, at 1280 px
     text.focus()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("Who it suits:")
@@ -43,7 +44,7 @@ def test_a_publisher_writes_a_list_and_an_internal_link_and_publishes_them(page,
 
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
-    assert axe_violations(page) == []  # the change form with the editor and its link dialog, at 1280 px
+    assert axe_violations(page, within=["dialog"]) == []  # the link dialog (the page behind it is inert)
     save_screenshot(page, "formatted-text-link-dialog")
     dialog.get_by_label("One of our pages").select_option("Work stream: Leadership and management")
     page.keyboard.press("Tab")  # past the address field

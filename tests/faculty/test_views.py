@@ -28,7 +28,9 @@ from workstreams.models import KeyContact, WorkStreamMember
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 4  # work stream options, facet counts (one UNION), letter counts, the page with affiliations
-PROFILE_QUERIES = 7  # person, expertise, programmes, their partners, research roles, key contact roles, memberships
+# The centre's details (every page reads them), then:
+# person, expertise, programmes, their partners, research roles, key contact roles, memberships
+PROFILE_QUERIES = 8
 
 
 def directory_names(response) -> list[str]:

@@ -24,7 +24,9 @@ from tests.pages import facet_counts, has_class, node_of_type, page_text, tree
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 4  # record options, facet counts (one UNION), the page, its funders
-DETAIL_QUERIES = 8  # project, organisations, investigators, outputs, work streams, topics, programmes, partners
+# The centre's details (every page reads them), then:
+# project, organisations, investigators, outputs, work streams, topics, programmes, partners
+DETAIL_QUERIES = 9
 
 
 def result_titles(response) -> list[str]:

@@ -7,6 +7,7 @@ from django.db import models, transaction
 
 from monitoring.progress import Progress
 from publishing.richtext import RichTextField
+from sitecontent.models import CentreDetails, HomePage
 
 DEMO_CONTENT = Path(__file__).resolve().parents[2] / "demo_content.toml"
 CHANGE_REASON = "Demo content"
@@ -41,6 +42,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def load(self) -> None:
+        # The centre's details and the home page: written by the first migration, again here after a flush.
+        CentreDetails.objects.get_or_create_default()
+        HomePage.objects.get_or_create_default()
         for label, section in self.sections.items():
             for record in section.get("records", []):
                 self.load_record(apps.get_model(label), record)

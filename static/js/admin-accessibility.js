@@ -1,0 +1,83 @@
+// Names and structure that Django's admin widgets leave out, for screen readers (publishing.admin.WorkflowAdmin).
+//
+// - A tabular inline labels its columns once, in the table's header, so each row's inputs, and the select2
+//   boxes of its autocomplete fields, have no name of their own, and its first header cell is empty. Each
+//   control is named by its column's heading and the row's number ("Order, row 2"), which is what a sighted
+//   editor reads off the table.
+// - An autocomplete for several records (select2) has a search box with no name, and puts its "remove all"
+//   cross inside its list of choices. The box is named after the field's label; the cross becomes an item.
+//
+// The admin builds its select2 boxes after the page loads and again when an editor adds a row or picks a
+// record, so the names are (re)applied whenever the form's markup changes.
+(function () {
+  "use strict";
+
+  function text(element) {
+    return element ? element.textContent.replace(/\s+/g, " ").replace(/:\s*$/, "").trim() : "";
+  }
+
+  function nameIfUnnamed(element, name) {
+    if (name && !element.hasAttribute("aria-label") && !(element.labels && element.labels.length)) {
+      element.setAttribute("aria-label", name);
+    }
+  }
+
+  function nameTabularInline(table) {
+    var headings = Array.from(table.querySelectorAll("thead th")).map(text);
+    var first = table.querySelector("thead th");
+    if (first && !first.textContent.trim()) {
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = "Saved row";
+      first.appendChild(hidden);
+    }
+    table.querySelectorAll("tbody tr.form-row").forEach(function (row, index) {
+      Array.from(row.children).forEach(function (cell, column) {
+        var name = headings[column] && headings[column] + ", row " + (index + 1);
+        cell
+          .querySelectorAll(
+            "input:not([type=hidden]), select, textarea, .select2-selection[role=combobox], " +
+              ".select2-selection__rendered[role=textbox]"
+          )
+          .forEach(function (control) {
+            nameIfUnnamed(control, name);
+          });
+      });
+    });
+  }
+
+  function nameAutocompletes() {
+    document.querySelectorAll("select.admin-autocomplete[id]").forEach(function (select) {
+      var box = select.nextElementSibling;
+      if (!box || !box.classList.contains("select2")) return;
+      var label = document.querySelector('label[for="' + CSS.escape(select.id) + '"]');
+      box.querySelectorAll(".select2-search__field").forEach(function (search) {
+        nameIfUnnamed(search, text(label));
+      });
+      box.querySelectorAll(".select2-selection__clear:not([role])").forEach(function (cross) {
+        cross.setAttribute("role", "listitem");
+      });
+    });
+  }
+
+  function nameAll() {
+    document.querySelectorAll(".inline-group .tabular table").forEach(nameTabularInline);
+    nameAutocompletes();
+  }
+
+  var scheduled = false;
+  function nameSoon() {
+    if (scheduled) return;
+    scheduled = true;
+    window.requestAnimationFrame(function () {
+      scheduled = false;
+      nameAll();
+    });
+  }
+
+  window.addEventListener("load", function () {
+    nameAll();
+    var form = document.getElementById("content-main");
+    if (form) new MutationObserver(nameSoon).observe(form, { childList: true, subtree: true });
+  });
+})();
