@@ -72,7 +72,10 @@ class PersonAdmin(PublishableAdmin):
                 ),
             },
         ),
-        ("Profile", {"fields": ("biography", "expertise", "photo", "photo_alt", "orcid", "profile_url")}),
+        (
+            "Profile",
+            {"fields": ("biography", "expertise", "photo", "photo_alt", "photo_decorative", "orcid", "profile_url")},
+        ),
         (
             "Contact details",
             {

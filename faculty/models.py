@@ -8,6 +8,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 
 from publishing.history import HistoricalRecords
+from publishing.images import PORTRAIT, add_renditions, picture, require_alt_text
 from publishing.models import Publishable, PublishableQuerySet
 from publishing.richtext import RichTextField
 from security.images import ReencodedImageField
@@ -103,6 +104,11 @@ class Person(Publishable):
         blank=True,
         help_text="Describe the photo for people who cannot see it, e.g. 'Belinda Weir smiling'.",
     )
+    photo_decorative = models.BooleanField(
+        "decorative photo",
+        default=False,
+        help_text="Tick if the photo says nothing the name beside it does not: screen readers then skip it.",
+    )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True, help_text="Optional, e.g. +44 121 414 0000.")
     orcid = models.CharField(
@@ -133,14 +139,30 @@ class Person(Publishable):
                 violation_error_message="Enter a valid ORCID iD.",
             ),
             models.CheckConstraint(
-                condition=Q(photo="") | ~Q(photo_alt=""),
+                condition=Q(photo="") | ~Q(photo_alt="") | Q(photo_decorative=True),
                 name="person_photo_has_alt_text",
-                violation_error_message="A photo needs a description for people who cannot see it.",
+                violation_error_message="A photo needs a description for people who cannot see it, or to be marked "
+                "decorative.",
             ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self):
+        super().clean()
+        require_alt_text(self.photo, self.photo_alt, self.photo_decorative, alt_field="photo_alt")
+
+    def profile_photo(self):
+        """The photo on the person's page: 160 CSS pixels square, WebP renditions in srcset."""
+        return self._photo(160, css_class="person-profile__photo")
+
+    def card_photo(self):
+        """The photo on a contact card: 72 CSS pixels square, loaded when scrolled to."""
+        return self._photo(72, lazy=True)
+
+    def _photo(self, width: int, **options):
+        return picture(self, "photo", alt=self.photo_alt, decorative=self.photo_decorative, width=width, **options)
 
     def get_absolute_url(self) -> str:
         return reverse("faculty:detail", kwargs={"slug": self.slug})
@@ -160,6 +182,9 @@ class Person(Publishable):
     @property
     def orcid_url(self) -> str:
         return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+
+add_renditions(Person, "photo", PORTRAIT)
 
 
 class PersonLinkQuerySet(models.QuerySet):

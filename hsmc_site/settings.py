@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks_db",
     "django_prose_editor",
+    "imagekit",
     # Project apps, from the base up (each imports only those listed before it).
     "monitoring",
     "security",
@@ -113,6 +114,8 @@ INSTALLED_APPS = [
     "sitecontent",
     "dashboard",
     "hsmc_site",
+    # Last, as its documentation asks: deletes the files of replaced and deleted images once the change commits.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -60,6 +61,9 @@ urlpatterns = [
     path("robots.txt", feed_view(views.RobotsView.as_view(), max_age=86400), name="robots"),
     path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
 ]
+# Uploaded images in development (`make run`); production serves them from object storage or the proxy
+# (docs/deployment.md), and static() adds nothing when DEBUG is off.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "hsmc_site.views.bad_request"
 handler403 = "hsmc_site.views.permission_denied"

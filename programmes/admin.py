@@ -124,6 +124,7 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
                 "description": "The summary is shown on programme cards, in search results and to search engines.",
             },
         ),
+        ("Image", {"fields": ("image", "image_alt", "image_decorative")}),
         (
             "About the programme",
             {

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
+from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet
 from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
@@ -167,7 +168,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
         return self.filter(pk__in=links.values("programme_id"))
 
 
-class Programme(Publishable):
+class Programme(WithImage, Publishable):
     class Kind(models.TextChoices):
         TAUGHT_MASTERS = "taught_masters", "Taught Masters programme"
         NATIONAL_PARTNERSHIP = "national_partnership", "National partnership programme"
@@ -337,6 +338,9 @@ class Programme(Publishable):
     @property
     def availability_label(self) -> str:
         return Availability(self.availability).label
+
+
+add_renditions(Programme, "image", BANNER)
 
 
 class ProgrammeLinkQuerySet(models.QuerySet):

@@ -29,6 +29,8 @@ def course_data(programme: Programme) -> dict:
         "provider": centre_reference(),
         "courseCode": programme.slug,
     }
+    if programme.image:
+        data["image"] = absolute_url(programme.image_1440w.url)
     if programme.qualification:
         data["educationalCredentialAwarded"] = programme.qualification
     if programme.level:

@@ -80,6 +80,7 @@ class ResearchProjectAdmin(PublishableAdmin):
                 "description": "The summary is shown on project cards, in search results and to search engines.",
             },
         ),
+        ("Image", {"fields": ("image", "image_alt", "image_decorative")}),
         (
             "Dates",
             {

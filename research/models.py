@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
+from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet
 from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
@@ -65,7 +66,7 @@ class ResearchProjectQuerySet(PublishableQuerySet):
         return self.filter(pk__in=links.values("researchproject_id"))
 
 
-class ResearchProject(Publishable):
+class ResearchProject(WithImage, Publishable):
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=200, unique=True, help_text="Used in the page's web address.")
     summary = models.CharField(
@@ -133,6 +134,9 @@ class ResearchProject(Publishable):
     @property
     def partners(self):
         return self.organisations_with_role(ProjectOrganisation.Role.PARTNER)
+
+
+add_renditions(ResearchProject, "image", BANNER)
 
 
 class ProjectLinkQuerySet(models.QuerySet):

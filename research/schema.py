@@ -29,6 +29,8 @@ def project_data(project: ResearchProject) -> dict:
         "url": url,
         "parentOrganization": centre_reference(),
     }
+    if project.image:
+        data["image"] = absolute_url(project.image_1440w.url)
     if project.description:
         data["disambiguatingDescription"] = richtext.to_line(project.description)[:500]
     if project.start_date:

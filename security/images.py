@@ -58,6 +58,44 @@ def reencode_image(file) -> tuple[bytes, str]:
     return output.getvalue(), suffix
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def validate_image(file, noun: str = "image") -> None:
+    """Accept only real JPEG, PNG or WebP images up to 5 MB, judged by their content."""
+    from PIL import Image, UnidentifiedImageError
+
+    if file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"This {noun} is {file.size / 1024 / 1024:.1f} MB; the largest allowed is 5 MB.",
+            code="photo_too_large",
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format = image.format
+            width, height = image.size
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(
+            f"This file is not an image we can read. Upload a JPEG, PNG or WebP {noun}.",
+            code="photo_not_image",
+        ) from exc
+    finally:
+        file.seek(position)
+    if image_format not in {"JPEG", "PNG", "WEBP"}:
+        raise ValidationError(
+            f"Upload the {noun} as JPEG, PNG or WebP.",
+            code="photo_format",
+        )
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            f"This {noun} is {width} × {height} pixels; make it smaller than 40 megapixels, e.g. 2000 × 2000.",
+            code="photo_too_many_pixels",
+        )
+
+
 class ReencodedImageField(models.ImageField):
     """An image field that stores a newly uploaded image as its pixels only (`reencode_image`).
 

@@ -47,6 +47,7 @@ class WorkStreamAdmin(PublishableAdmin):
     inlines = (GoalInline, KeyContactInline, WorkStreamMemberInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "body", "focus_areas", "order")}),
+        ("Image", {"fields": ("image", "image_alt", "image_decorative")}),
         PUBLISHING_FIELDSET,
     )
 

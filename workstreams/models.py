@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
+from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet
 from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
@@ -35,7 +36,7 @@ class WorkStreamLinkQuerySet(PersonLinkQuerySet):
         return self.filter(work_stream__in=WorkStream.objects.published())
 
 
-class WorkStream(Publishable):
+class WorkStream(WithImage, Publishable):
     """An area of the centre's work, e.g. Leadership and management."""
 
     title = models.CharField(max_length=200)
@@ -75,6 +76,9 @@ class WorkStream(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("workstreams:detail", kwargs={"slug": self.slug})
+
+
+add_renditions(WorkStream, "image", BANNER)
 
 
 class Goal(CleanTextModel):

@@ -33,6 +33,7 @@ def work_stream_data(work_stream: WorkStream, programmes, projects, key_contacts
         "dateModified": work_stream.updated_at.isoformat(),
         "isPartOf": {"@type": "WebSite", "name": settings.SITE_NAME, "url": absolute_url(reverse("home"))},
         "publisher": publisher,
+        **({"primaryImageOfPage": absolute_url(work_stream.image_1440w.url)} if work_stream.image else {}),
         "mainEntity": {
             "@type": "ItemList",
             "numberOfItems": len(items),

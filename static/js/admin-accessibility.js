@@ -4,6 +4,8 @@
 //   boxes of its autocomplete fields, have no name of their own, and its first header cell is empty. Each
 //   control is named by its column's heading and the row's number ("Order, row 2"), which is what a sighted
 //   editor reads off the table.
+// - A file field is drawn as a fieldset whose legend names it, with no label for the input itself; the
+//   input is named after the legend.
 // - An autocomplete for several records (select2) has a search box with no name, and puts its "remove all"
 //   cross inside its list of choices. The box is named after the field's label; the cross becomes an item.
 //
@@ -60,9 +62,18 @@
     });
   }
 
+  function nameFileInputs() {
+    document.querySelectorAll("fieldset input[type=file]").forEach(function (input) {
+      var fieldset = input.closest("fieldset");
+      var legend = fieldset && fieldset.querySelector(":scope > legend");
+      nameIfUnnamed(input, text(legend));
+    });
+  }
+
   function nameAll() {
     document.querySelectorAll(".inline-group .tabular table").forEach(nameTabularInline);
     nameAutocompletes();
+    nameFileInputs();
   }
 
   var scheduled = false;

@@ -27,6 +27,7 @@ def test_a_publisher_writes_a_list_and_an_internal_link_and_publishes_them(page,
     # A screen reader names the editing area after its field, as it named the textarea.
     expect(text).to_have_accessible_name("Overview")
     expect(text).to_have_attribute("role", "textbox")
+
     assert axe_violations(page) == []  # the whole change form with its editors and inlines, at 1280 px
     text.focus()
     page.keyboard.press("ControlOrMeta+a")

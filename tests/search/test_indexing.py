@@ -187,7 +187,7 @@ def test_fixture_loading_leaves_indexing_to_the_rebuild_command(committed):
     programme = ProgrammeFactory(title="Team coaching")
     SearchDocument.objects.all().delete()
     with committed():
-        post_save.send(Programme, instance=programme, created=False, raw=True)
+        post_save.send(Programme, instance=programme, created=False, raw=True, update_fields=None, using="default")
     assert not SearchDocument.objects.exists()
 
 
