@@ -256,6 +256,9 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Uploads are normally served by the object store or the proxy in front (docs/deployment.md). The app serves
+# them itself in development, and where this is set: a single host with no proxy, the Lighthouse benchmark.
+MEDIA_SERVED_BY_APP = env_bool("MEDIA_SERVED_BY_APP", default=DEBUG)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploads go through Django's storage API only, never open() on MEDIA_ROOT, so the backend is a setting.
 # One host: the file system. Several hosts share an object store, e.g. S3 with django-storages[s3]:

@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.static import serve
 
 from api.views import DevelopersView
 from faculty.models import Person
@@ -61,9 +62,12 @@ urlpatterns = [
     path("robots.txt", feed_view(views.RobotsView.as_view(), max_age=86400), name="robots"),
     path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
 ]
-# Uploaded images in development (`make run`); production serves them from object storage or the proxy
-# (docs/deployment.md), and static() adds nothing when DEBUG is off.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.MEDIA_SERVED_BY_APP:
+    # Uploads and renditions have names that never change meaning (random, or a hash), so browsers keep them.
+    serve_media = cache_control(public=True, max_age=365 * 86400, immutable=True)(serve)
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 handler400 = "hsmc_site.views.bad_request"
 handler403 = "hsmc_site.views.permission_denied"
