@@ -29,6 +29,8 @@ class FieldChange:
     before: str
     after: str
     html: SafeString  # the inline diff
+    before_image: str = ""  # for an image field: the address of each version, so the editor sees both
+    after_image: str = ""
 
 
 @dataclass
@@ -139,7 +141,11 @@ def _field_changes(fields, before: dict, after: dict, names: _Names) -> list[Fie
             html = word_diff("" if old_text == EMPTY else old_text, "" if new_text == EMPTY else new_text)
         else:
             html = format_html_join("", "<del>{}</del> <ins>{}</ins>", [(old_text, new_text)])
-        changes.append(FieldChange(_label(field_), old_text, new_text, html))
+        change = FieldChange(_label(field_), old_text, new_text, html)
+        if isinstance(field_, models.ImageField):
+            change.before_image = field_.storage.url(old) if old else ""
+            change.after_image = field_.storage.url(new) if new else ""
+        changes.append(change)
     return changes
 
 

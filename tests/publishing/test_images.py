@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from lxml import html
 from PIL import Image
 
@@ -126,3 +127,19 @@ def test_a_new_image_in_a_draft_of_a_live_record_waits_for_publishing(client, co
     element = img(client, programme.get_absolute_url(), "record-banner")
     assert element.get("alt") == "The new cohort"
     assert default_storage.exists(element.get("src").removeprefix("/media/"))
+
+
+def test_compare_shows_the_live_and_the_new_image(client, committed, content_editor, publisher):
+    with committed():
+        programme = ProgrammeFactory(image=jpeg(1600, 900), image_alt="Old picture")
+    old = programme.image.name
+    upload = default_storage.save("programme/new-picture.jpg", jpeg(1600, 900, colour=(200, 50, 50)))
+    change = snapshots.read(programme)
+    change["fields"].update(image=upload)
+    workflow.save_draft(programme, change, user=content_editor)
+    client.force_login(publisher)
+
+    page = html.fromstring(client.get(reverse("admin:programmes_programme_compare", args=[programme.pk])).content)
+
+    sources = page.xpath("//table[caption='Fields']//img[@class='workflow-image']/@src")
+    assert sources == [default_storage.url(old), default_storage.url(upload)]
