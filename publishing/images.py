@@ -160,10 +160,13 @@ def require_alt_text(image, alt: str, decorative: bool, *, alt_field: str) -> No
 
 def delete_renditions(sender, instance, file, **kwargs) -> None:
     """django-cleanup deletes a replaced or orphaned image; its renditions (imagekit's cache) go with it."""
-    if not file or not file.name:
-        return
-    storage = file.storage
-    folder = str(PurePosixPath("CACHE/images") / PurePosixPath(file.name).with_suffix(""))
+    if file and file.name:
+        delete_renditions_of(file.name, file.storage)
+
+
+def delete_renditions_of(name: str, storage) -> None:
+    """Delete the renditions imagekit made of the stored image `name` (its folder under CACHE/images)."""
+    folder = str(PurePosixPath("CACHE/images") / PurePosixPath(name).with_suffix(""))
     try:
         _, names = storage.listdir(folder)
     except (FileNotFoundError, NotImplementedError, OSError):

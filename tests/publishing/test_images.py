@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from lxml import html
 from PIL import Image
@@ -143,3 +144,32 @@ def test_compare_shows_the_live_and_the_new_image(client, committed, content_edi
 
     sources = page.xpath("//table[caption='Fields']//img[@class='workflow-image']/@src")
     assert sources == [default_storage.url(old), default_storage.url(upload)]
+
+
+def test_the_sweep_deletes_a_discarded_drafts_upload_and_keeps_every_referenced_image(committed, content_editor):
+    with committed():
+        live = ProgrammeFactory(image=jpeg(1600, 900), image_alt="Live picture")
+        drafted = ProgrammeFactory(title="With a draft")
+    in_a_draft = default_storage.save("programme/in-a-draft.jpg", jpeg(800, 450))
+    change = snapshots.read(drafted)
+    change["fields"].update(image=in_a_draft, image_alt="Waiting")
+    workflow.save_draft(drafted, change, user=content_editor)
+    discarded = default_storage.save("programme/discarded.jpg", jpeg(800, 450))
+    renditions = f"CACHE/images/programme/discarded/{'a' * 32}.webp"
+    default_storage.save(renditions, io.BytesIO(b"webp"))
+    out = io.StringIO()
+
+    call_command("delete_orphan_images", "--older-than-hours", "0", stdout=out)
+
+    assert not default_storage.exists(discarded) and not default_storage.exists(renditions)
+    assert default_storage.exists(live.image.name) and default_storage.exists(live.image_960w.name)
+    assert default_storage.exists(in_a_draft)
+    assert "1 orphaned image(s) deleted." in out.getvalue()
+
+
+def test_the_sweep_leaves_recent_uploads_alone():
+    recent = default_storage.save("programme/being-saved-now.jpg", jpeg(800, 450))
+
+    call_command("delete_orphan_images", stdout=io.StringIO())  # the default: older than 24 hours
+
+    assert default_storage.exists(recent)
