@@ -62,12 +62,19 @@ urlpatterns = [
     path("robots.txt", feed_view(views.RobotsView.as_view(), max_age=86400), name="robots"),
     path(".well-known/security.txt", wellknown.security_txt, name="security-txt"),
 ]
-if settings.MEDIA_SERVED_BY_APP:
+
+
+def media_patterns() -> list:
+    """Uploads served by the app itself, when MEDIA_SERVED_BY_APP says so (development, a single host)."""
+    if not settings.MEDIA_SERVED_BY_APP:
+        return []
     # Uploads and renditions have names that never change meaning (random, or a hash), so browsers keep them.
     serve_media = cache_control(public=True, max_age=365 * 86400, immutable=True)(serve)
-    urlpatterns += [
-        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})
-    ]
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [re_path(rf"^{prefix}(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})]
+
+
+urlpatterns += media_patterns()
 
 handler400 = "hsmc_site.views.bad_request"
 handler403 = "hsmc_site.views.permission_denied"
