@@ -1,6 +1,3 @@
-import uuid
-from pathlib import PurePosixPath
-
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Cast, Mod, Substr
@@ -8,7 +5,7 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 
 from publishing.history import HistoricalRecords
-from publishing.images import PORTRAIT, add_renditions, picture, require_alt_text
+from publishing.images import PORTRAIT, add_renditions, picture, random_image_name, require_alt_text
 from publishing.models import Publishable, PublishableQuerySet
 from publishing.richtext import RichTextField
 from security.images import ReencodedImageField
@@ -35,11 +32,7 @@ def orcid_is_valid_condition(field: str = "orcid"):
 
 
 def photo_upload_to(instance, filename: str) -> str:
-    # Never trust the uploaded name: keep only a lower-case extension of a known image type.
-    suffix = PurePosixPath(filename).suffix.lower()
-    if suffix not in {".jpg", ".jpeg", ".png", ".webp"}:
-        suffix = ".jpg"
-    return f"people/{uuid.uuid4().hex}{suffix}"
+    return random_image_name("people", filename)
 
 
 class PersonQuerySet(PublishableQuerySet):

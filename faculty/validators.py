@@ -2,7 +2,6 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from security.images import MAX_UPLOAD_BYTES as MAX_PHOTO_BYTES  # noqa: F401 - the limit tests refer to
 from security.images import validate_image
 
 ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")

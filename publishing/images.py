@@ -1,7 +1,7 @@
 """Images of records: stored once as uploaded (re-encoded, security.images), shown as WebP renditions.
 
-Renditions are django-imagekit spec fields, made when a record is saved with a new image (the Optimistic
-strategy), never inside a visitor's request: a page only writes their addresses into `srcset`, so the
+Renditions are django-imagekit spec fields, made when a record is saved with a new image (`GenerateOnSave`),
+never inside a visitor's request: a page only writes their addresses into `srcset`, so the
 browser picks the width it needs. Each kind of image has its shape fixed (a photo is square, a record's
 image 16:9), so width and height are known without opening a file and nothing shifts as a page loads.
 
@@ -48,7 +48,6 @@ class GenerateOnSave:
 class Shape:
     """A kind of image: its aspect ratio and the widths it is rendered at."""
 
-    name: str
     ratio: tuple[int, int]  # width : height
     widths: tuple[int, ...]
 
@@ -56,8 +55,8 @@ class Shape:
         return round(width * self.ratio[1] / self.ratio[0])
 
 
-PORTRAIT = Shape("portrait", (1, 1), (72, 144, 160, 320))
-BANNER = Shape("banner", (16, 9), (480, 960, 1440))
+PORTRAIT = Shape((1, 1), (72, 144, 160, 320))
+BANNER = Shape((16, 9), (480, 960, 1440))
 
 
 def rendition_name(source: str, width: int) -> str:
@@ -80,12 +79,17 @@ def add_renditions(model: type[models.Model], source: str, shape: Shape) -> None
     model._image_shapes = {**getattr(model, "_image_shapes", {}), source: shape}
 
 
-def image_upload_to(instance, filename: str) -> str:
-    """Never the uploaded name: a folder per kind of record, a random name, a known image suffix."""
+def random_image_name(folder: str, filename: str) -> str:
+    """Never the uploaded name: a random one in `folder`, keeping only a known image suffix."""
     suffix = PurePosixPath(filename).suffix.lower()
     if suffix not in {".jpg", ".jpeg", ".png", ".webp"}:
         suffix = ".jpg"
-    return f"{instance._meta.model_name}/{uuid.uuid4().hex}{suffix}"
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
+
+
+def image_upload_to(instance, filename: str) -> str:
+    """A folder per kind of record."""
+    return random_image_name(instance._meta.model_name, filename)
 
 
 class WithImage(models.Model):

@@ -27,10 +27,6 @@ class SingletonQuerySet(PublishableQuerySet):
             obj.add_default_rows()
         return obj
 
-    def live(self):
-        """The published record, or None: public pages read, never write, and fall back to the defaults."""
-        return self.published().filter(pk=SINGLETON).first()
-
 
 class CentreDetailsQuerySet(SingletonQuerySet):
     def live_centre(self) -> centre.Centre | None:

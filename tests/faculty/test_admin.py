@@ -7,8 +7,9 @@ from django.urls import reverse
 from PIL import Image
 
 from faculty.models import Person
-from faculty.validators import MAX_PHOTO_BYTES, validate_photo
+from faculty.validators import validate_photo
 from publishing.models import Status
+from security.images import MAX_UPLOAD_BYTES as MAX_PHOTO_BYTES
 from tests.factories import OrganisationFactory, PersonFactory, ProgrammeLeadFactory, WorkStreamMemberFactory
 from tests.publishing.admin_forms import form_data, set_fields
 

@@ -151,7 +151,7 @@ def test_without_a_record_the_site_shows_the_settings_defaults(client, settings)
     assert centre.current().phone == "0121 000 0000"
 
 
-def test_a_record_is_never_written_by_a_public_page(client, django_assert_max_num_queries):
+def test_a_record_is_never_written_by_a_public_page(client):
     CentreDetails.objects.all().delete()
     client.get(reverse("home"))
     assert not CentreDetails.objects.exists()
