@@ -62,7 +62,7 @@ class RichTextSerializerField(serializers.CharField):
         return richtext.clean(value)
 
 
-class ModelSerializer(serializers.ModelSerializer):
+class FormattedTextModelSerializer(serializers.ModelSerializer):
     """A model serializer that sends formatted text as sanitised HTML."""
 
     serializer_field_mapping = {
@@ -161,7 +161,7 @@ class IntakeSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProgrammeSerializer(ModelSerializer):
+class ProgrammeSerializer(FormattedTextModelSerializer):
     url = api_url_field("api:programme-detail")
     html_url = html_url_field()
     calendar_url = AbsoluteUrlField(
@@ -269,7 +269,7 @@ class ResearchOutputSerializer(serializers.ModelSerializer):
         fields = ["title", "kind", "kind_label", "year", "url", "doi", "link"]
 
 
-class ResearchProjectSerializer(ModelSerializer):
+class ResearchProjectSerializer(FormattedTextModelSerializer):
     url = api_url_field("api:researchproject-detail")
     html_url = html_url_field()
     status = serializers.ChoiceField(
@@ -311,7 +311,7 @@ class ResearchProjectSerializer(ModelSerializer):
         ]
 
 
-class PersonSerializer(ModelSerializer):
+class PersonSerializer(FormattedTextModelSerializer):
     url = api_url_field("api:person-detail")
     html_url = html_url_field()
     full_name = serializers.CharField(read_only=True, help_text="Honorific, given and family name.")
@@ -388,7 +388,7 @@ class KeyContactSerializer(serializers.Serializer):
     phone = serializers.CharField(source="person.phone", read_only=True)
 
 
-class WorkStreamSerializer(ModelSerializer):
+class WorkStreamSerializer(FormattedTextModelSerializer):
     url = api_url_field("api:workstream-detail")
     html_url = html_url_field()
     goals = GoalSerializer(many=True, read_only=True)
