@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
+from publishing import centre
 from publishing.seo import absolute_url
 
 from .models import Person
@@ -39,7 +40,7 @@ def fold(line: str) -> str:
 
 def build_vcard(person: Person, *, profile_url: str) -> str:
     """The person's vCard: name, title, organisation, e-mail, telephone and profile link."""
-    organisation = person.affiliation.name if person.affiliation_id else settings.SITE_NAME
+    organisation = person.affiliation.name if person.affiliation_id else centre.current().name
     name_parts = [person.family_name, person.given_name, "", person.honorific, ""]
     lines = [
         "BEGIN:VCARD",

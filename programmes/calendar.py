@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Journal, vDuration, vText
 
+from publishing import centre
 from publishing.feeds import feed_view, last_change, site_host
 from publishing.seo import absolute_url
 from publishing.text import without_control_characters
@@ -144,16 +145,17 @@ def _calendar_response(body: bytes, *, filename: str) -> HttpResponse:
 @require_safe
 @feed_view
 def catalogue_calendar(request):
+    details = centre.current()
     body = cached_body(
-        "calendar",
+        f"calendar:{details.version}",
         lambda: build_calendar(
             calendar_intakes(Intake.objects.published()),
-            name=f"{settings.SITE_SHORT_NAME} programme dates",
-            description=f"Start dates and application deadlines of every programme of the {settings.SITE_NAME}.",
+            name=f"{details.short_name} programme dates",
+            description=f"Start dates and application deadlines of every programme of the {details.name}.",
             placeholder_url=absolute_url(reverse("programmes:list")),
         ),
     )
-    return _calendar_response(body, filename=f"{slugify(settings.SITE_SHORT_NAME) or 'programme'}-dates.ics")
+    return _calendar_response(body, filename=f"{slugify(details.short_name) or 'programme'}-dates.ics")
 
 
 @require_safe

@@ -2,7 +2,6 @@
 
 import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
 from django.urls import reverse
@@ -39,7 +38,7 @@ def cached_body(name: str, build) -> bytes:
 
 
 class ProgrammeFeed(CatalogueAtomFeed):
-    title = f"{settings.SITE_NAME}: new and updated programmes"
+    subject = "new and updated programmes"
     subtitle = "Programmes recently published or updated, newest first."
 
     def link(self):

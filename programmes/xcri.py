@@ -256,10 +256,13 @@ def build_catalog(programmes, *, generated: datetime.datetime) -> bytes:
 @require_safe
 @feed_view
 def xcri_cap_feed(request):
-    # "generated" is when the catalogue last changed, so an unchanged feed is byte-for-byte the same.
-    generated = last_change(Programme, depends_on_date=True)
+    # "generated" is when the catalogue or the centre's details (the provider) last changed, so an unchanged
+    # feed is byte-for-byte the same, and a new telephone number is a new feed at once.
+    details = centre.current()
+    stamps = [last_change(Programme, depends_on_date=True), details.updated_at]
+    generated = max((stamp for stamp in stamps if stamp is not None), default=None)
     body = cached_body(
-        "xcri-cap",
+        f"xcri-cap:{details.version}",
         lambda: build_catalog(xcri_programmes(), generated=generated or datetime.datetime.now(datetime.UTC)),
     )
     response = HttpResponse(body, content_type=CONTENT_TYPE)

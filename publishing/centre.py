@@ -14,6 +14,8 @@ cache records that every page read the record's table (a publish invalidates eve
 from __future__ import annotations
 
 import contextvars
+import datetime
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +43,12 @@ class Centre:
     social_links: tuple[Link, ...] = field(default=())
     footer_links: tuple[Link, ...] = field(default=())
     privacy_notice: str = ""  # formatted text (publishing.richtext)
+    updated_at: datetime.datetime | None = None  # when the published record last changed; None for defaults
+
+    @property
+    def version(self) -> str:
+        """A short digest of everything shown, for cache keys of outputs built from the details."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:16]
 
     @property
     def address_lines(self) -> list[str]:

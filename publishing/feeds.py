@@ -13,6 +13,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import parse_http_date_safe
 
+from . import centre
 from .seo import absolute_url
 from .text import without_control_characters
 
@@ -83,7 +84,14 @@ class TextAtom1Feed(Atom1Feed):
 
 class CatalogueAtomFeed(Feed):
     feed_type = TextAtom1Feed
-    author_name = settings.SITE_NAME
+    # Subclasses say what the feed lists; the centre's published name goes before it.
+    subject = ""
+
+    def title(self):
+        return f"{centre.current().name}: {self.subject}"
+
+    def author_name(self):
+        return centre.current().name
 
     def get_feed(self, obj, request):
         """Values stored before control characters were refused at input would make XML fail: drop them."""

@@ -1,6 +1,5 @@
 """Atom feed of research projects recently published or updated."""
 
-from django.conf import settings
 from django.urls import reverse
 
 from publishing.feeds import FEED_LENGTH, CatalogueAtomFeed, entry_id
@@ -10,7 +9,7 @@ from .models import ResearchProject
 
 
 class ResearchProjectFeed(CatalogueAtomFeed):
-    title = f"{settings.SITE_NAME}: new and updated research"
+    subject = "new and updated research"
     subtitle = "Research projects recently published or updated, newest first."
 
     def link(self):

@@ -7,6 +7,8 @@ again from those defaults should it be missing (a flushed test database, say).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import models
 from django.urls import reverse
 
@@ -17,6 +19,27 @@ from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
 
 SINGLETON = 1
+
+
+def validate_link(value: str) -> None:
+    """A page of ours ("/contact/"), another site (http or https) or an e-mail address (mailto:).
+
+    Anything else could be a `javascript:` or `data:` address that runs or shows something in the
+    visitor's browser under our name; a protocol-relative "//host" would leave the site unnoticed.
+    """
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    if value.lower().startswith("mailto:"):
+        validate_email(value[len("mailto:") :])
+        return
+    if value.lower().startswith(("http://", "https://")):
+        URLValidator(schemes=["http", "https"])(value)
+        return
+    raise ValidationError(
+        "Enter a page of ours that starts with “/”, a web address that starts with https://, "
+        "or mailto: followed by an e-mail address.",
+        code="invalid_link",
+    )
 
 
 class SingletonQuerySet(PublishableQuerySet):
@@ -31,7 +54,7 @@ class SingletonQuerySet(PublishableQuerySet):
 class CentreDetailsQuerySet(SingletonQuerySet):
     def live_centre(self) -> centre.Centre | None:
         """The published details with their links in one query (every page reads them), or None."""
-        fields = ["name", "short_name", "address", "email", "phone", "privacy_notice"]
+        fields = ["name", "short_name", "address", "email", "phone", "privacy_notice", "updated_at"]
         link_fields = ["links__kind", "links__label", "links__url"]
         rows = list(
             self.published()
@@ -118,7 +141,10 @@ class CentreLink(CleanTextModel):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FOOTER)
     label = models.CharField(max_length=80, help_text="What the link says, e.g. “Accessibility” or “LinkedIn”.")
     url = models.CharField(
-        "address", max_length=500, help_text="A page of ours (/contact/privacy/) or another site (https://…)."
+        "address",
+        max_length=500,
+        validators=[validate_link],
+        help_text="A page of ours (/contact/privacy/), another site (https://…) or mailto:an@address.",
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -175,7 +201,12 @@ class HomeCard(CleanTextModel):
     home_page = models.ForeignKey(HomePage, on_delete=models.CASCADE, related_name="cards")
     title = models.CharField(max_length=80)
     text = models.TextField(max_length=300)
-    url = models.CharField("links to", max_length=500, help_text="A page of ours (/research/) or another site.")
+    url = models.CharField(
+        "links to",
+        max_length=500,
+        validators=[validate_link],
+        help_text="A page of ours (/research/) or another site (https://…).",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     history = HistoricalRecords()

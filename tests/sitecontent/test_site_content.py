@@ -1,16 +1,22 @@
 """The centre's details and the home page are records editors own: drafts, preview, publish, every page."""
 
+import datetime
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import parse_http_date
+from icalendar import Calendar
 from lxml import html
 
 from pagecache.middleware import page_cache
 from publishing import centre, snapshots, workflow
-from sitecontent.models import CentreDetails, CentreLink, HomePage
-from tests.factories import ProgrammeFactory
+from sitecontent.models import CentreDetails, CentreLink, HomeCard, HomePage
+from tests.factories import PersonFactory, ProgrammeFactory, WorkStreamFactory
+from tests.publishing.admin_forms import fill_inline_row, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +180,89 @@ def test_staff_without_a_content_role_cannot_edit_them(enquiry_handler):
     staff = Client()
     staff.force_login(enquiry_handler)
     assert staff.get(reverse("admin:sitecontent_centredetails_change", args=[1])).status_code == 403
+
+
+def test_the_xcri_feed_is_rebuilt_when_the_centre_changes_and_says_when(client, content_editor, publisher):
+    """The feed is cached in the shared cache by version: the centre's details are part of that version, and
+    of its Last-Modified, so a new telephone number is neither stuck in the cache nor answered with a 304."""
+    details = CentreDetails.objects.get_or_create_default()
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    CentreDetails.objects.update(updated_at=long_ago)
+    before = client.get(reverse("feeds:xcri-cap"))
+    assert b"0121 414 9999" not in before.content
+
+    draft(details, content_editor, phone="0121 414 9999")
+    workflow.submit(details, user=content_editor)
+    workflow.approve(details, user=publisher)
+
+    after = client.get(reverse("feeds:xcri-cap"), headers={"if-modified-since": before["Last-Modified"]})
+    assert after.status_code == 200
+    assert b"<mlo:phone>0121 414 9999</mlo:phone>" in after.content
+    assert parse_http_date(after["Last-Modified"]) > parse_http_date(before["Last-Modified"])
+
+
+def test_machine_readable_outputs_name_the_centre_as_published(client):
+    CentreDetails.objects.get_or_create_default()
+    CentreDetails.objects.update(name="Centre for Health Leadership")
+    person = PersonFactory(affiliation=None)
+    stream = WorkStreamFactory()
+
+    vcard = client.get(reverse("faculty:vcard", args=[person.slug])).content.decode()
+    page = html.fromstring(client.get(stream.get_absolute_url()).content)
+    data = json.loads(page.xpath("//script[@type='application/ld+json']")[0].text)
+    nodes = data.get("@graph", [data])
+    collection = next(node for node in nodes if node["@type"] == "CollectionPage")
+
+    assert "ORG:Centre for Health Leadership\r\n" in vcard
+    assert collection["isPartOf"]["name"] == "Centre for Health Leadership"
+    atom = html.fromstring(client.get(reverse("feeds:programmes-atom")).content)
+    assert atom.findtext("title") == "Centre for Health Leadership: new and updated programmes"
+    calendar = Calendar.from_ical(client.get(reverse("feeds:calendar")).content)
+    assert str(calendar["X-WR-CALDESC"]).endswith("of the Centre for Health Leadership.")
+
+
+@pytest.mark.parametrize(
+    "url, valid",
+    [
+        ("/contact/privacy/", True),
+        ("https://www.linkedin.com/company/example", True),
+        ("http://example.org/", True),
+        ("mailto:hsmc@example.ac.uk", True),
+        ("javascript:alert(1)", False),
+        ("JavaScript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//evil.example/", False),
+        ("ftp://example.org/", False),
+        ("mailto:not an address", False),
+        ("https://", False),
+        ("contact/", False),
+    ],
+)
+def test_footer_links_and_cards_link_to_pages_web_or_mail_addresses_only(url, valid):
+    details = CentreDetails.objects.get_or_create_default()
+    home = HomePage.objects.get_or_create_default()
+    records = [
+        CentreLink(centre=details, label="A link", url=url),
+        HomeCard(home_page=home, title="A card", text="Some words.", url=url),
+    ]
+    for record in records:
+        if valid:
+            record.full_clean()
+        else:
+            with pytest.raises(ValidationError) as error:
+                record.full_clean()
+            assert "url" in error.value.message_dict
+
+
+def test_an_editor_who_types_a_script_address_is_told_why_and_keeps_what_they_typed(editor_client):
+    CentreDetails.objects.get_or_create_default()
+    url = reverse("admin:sitecontent_centredetails_change", args=[1])
+    data = fill_inline_row(form_data(editor_client.get(url)), "links", label="Our blog", url="javascript:alert(1)")
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Enter a page of ours that starts with “/”" in response.content.decode()
+    form = html.fromstring(response.content)
+    assert form.xpath("//input[@value='Our blog']") and form.xpath("//input[@value='javascript:alert(1)']")
+    assert not CentreLink.objects.filter(label="Our blog").exists()
