@@ -1,5 +1,4 @@
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularYAMLAPIView
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -20,8 +19,8 @@ router.register("work-streams", views.WorkStreamViewSet, basename="workstream")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
-    path("schema/", SpectacularJSONAPIView.as_view(), name="schema"),
-    path("schema.yaml", SpectacularYAMLAPIView.as_view(), name="schema-yaml"),
+    path("schema/", views.SchemaJSONView.as_view(), name="schema"),
+    path("schema.yaml", views.SchemaYAMLView.as_view(), name="schema-yaml"),
     path("docs/", views.ApiReferenceView.as_view(), name="reference"),
     *router.urls,
     re_path(r"^.*$", views.api_not_found, name="not-found"),

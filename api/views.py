@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.views.generic import TemplateView
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularYAMLAPIView
 from rest_framework import serializers, viewsets
 
 from faculty.models import Person
 from programmes.models import Programme, ProgrammeLead
-from publishing.feeds import cache_output
+from publishing.feeds import cache_output, release_time, with_last_modified
 from publishing.seo import PageMixin
 from research.models import Investigator, ResearchProject
 from workstreams.models import KeyContact, WorkStream
@@ -240,6 +241,22 @@ class OrganisationViewSet(CatalogueViewSet):
 
     def get_queryset(self):
         return filters.public_organisations().order_by("name", "pk")
+
+
+class ReleasedSchemaMixin:
+    """The OpenAPI description is made from the code, so it last changed when the code was installed."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return with_last_modified(response, release_time())
+
+
+class SchemaJSONView(ReleasedSchemaMixin, SpectacularJSONAPIView):
+    pass
+
+
+class SchemaYAMLView(ReleasedSchemaMixin, SpectacularYAMLAPIView):
+    pass
 
 
 def api_not_found(request, *args, **kwargs):

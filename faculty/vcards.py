@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
 from publishing import centre
+from publishing.feeds import with_last_modified
 from publishing.seo import absolute_url
 
 from .models import Person
@@ -70,4 +71,6 @@ def vcard(request, slug: str):
     body = build_vcard(person, profile_url=absolute_url(person.get_absolute_url()))
     response = HttpResponse(body, content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{person.slug}.vcf"'
-    return response
+    # The card shows the person, and the organisation they belong to: theirs, or the centre.
+    organisation_changed = person.affiliation.updated_at if person.affiliation_id else centre.current().updated_at
+    return with_last_modified(response, max(filter(None, [person.updated_at, organisation_changed])))

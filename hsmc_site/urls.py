@@ -37,7 +37,8 @@ sitemaps = {
             "workstreams:list",
             "contacts:contact",
             "developers",
-        ]
+        ],
+        shows=[Programme, ResearchProject, Person, WorkStream],
     ),
     "programmes": PublishedSitemap(Programme, priority=0.8),
     "research": PublishedSitemap(ResearchProject, priority=0.6),

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from programmes.availability import Availability
 from programmes.models import Audience, Programme
 from publishing import centre
+from publishing.feeds import release_time, with_last_modified
 from publishing.seo import PageMixin, absolute_url, centre_organization, centre_reference
 from sitecontent.models import HomePage
 from workstreams.models import WorkStream
@@ -153,3 +154,7 @@ class RobotsView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["admin_path"] = "/" + settings.ADMIN_PATH if settings.ADMIN_PATH == "admin/" else ""
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        # Made from a template and settings only: it changes with a release.
+        return with_last_modified(super().render_to_response(context, **response_kwargs), release_time())

@@ -14,13 +14,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import http_date
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, Journal, vDuration, vText
 
 from publishing import centre
-from publishing.feeds import feed_view, last_change, site_host
+from publishing.feeds import feed_view, last_change, site_host, with_last_modified
 from publishing.seo import absolute_url
 from publishing.text import without_control_characters
 
@@ -133,13 +132,10 @@ def calendar_intakes(intakes):
     )
 
 
-def _calendar_response(body: bytes, *, filename: str) -> HttpResponse:
+def _calendar_response(body: bytes, *, filename: str, also=()) -> HttpResponse:
     response = HttpResponse(body, content_type=CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    last_modified = last_change(Programme, depends_on_date=True)
-    if last_modified:
-        response["Last-Modified"] = http_date(last_modified.timestamp())
-    return response
+    return with_last_modified(response, last_change(Programme, depends_on_date=True, also=also))
 
 
 @require_safe
@@ -155,7 +151,8 @@ def catalogue_calendar(request):
             placeholder_url=absolute_url(reverse("programmes:list")),
         ),
     )
-    return _calendar_response(body, filename=f"{slugify(details.short_name) or 'programme'}-dates.ics")
+    filename = f"{slugify(details.short_name) or 'programme'}-dates.ics"
+    return _calendar_response(body, filename=filename, also=[details.updated_at])
 
 
 @require_safe

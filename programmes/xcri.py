@@ -19,12 +19,11 @@ import xml.etree.ElementTree as ET
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.http import http_date
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from publishing import centre, richtext
-from publishing.feeds import feed_view, last_change
+from publishing.feeds import feed_view, last_change, with_last_modified
 from publishing.seo import absolute_url
 from workstreams.models import WorkStream
 
@@ -259,13 +258,9 @@ def xcri_cap_feed(request):
     # "generated" is when the catalogue or the centre's details (the provider) last changed, so an unchanged
     # feed is byte-for-byte the same, and a new telephone number is a new feed at once.
     details = centre.current()
-    stamps = [last_change(Programme, depends_on_date=True), details.updated_at]
-    generated = max((stamp for stamp in stamps if stamp is not None), default=None)
+    generated = last_change(Programme, depends_on_date=True, also=[details.updated_at])
     body = cached_body(
         f"xcri-cap:{details.version}",
         lambda: build_catalog(xcri_programmes(), generated=generated or datetime.datetime.now(datetime.UTC)),
     )
-    response = HttpResponse(body, content_type=CONTENT_TYPE)
-    if generated:
-        response["Last-Modified"] = http_date(generated.timestamp())
-    return response
+    return with_last_modified(HttpResponse(body, content_type=CONTENT_TYPE), generated)

@@ -2,6 +2,8 @@
 
 import datetime
 import functools
+import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.http import parse_http_date_safe
+from django.utils.http import http_date, parse_http_date_safe
 
 from . import centre
 from .seo import absolute_url
@@ -39,6 +41,33 @@ def cache_output(request, response, *, max_age: int = FEED_MAX_AGE):
     return get_conditional_response(request, etag=response["ETag"], last_modified=last_modified, response=response)
 
 
+def with_last_modified(response, stamp: datetime.datetime | None):
+    """Say when the output last changed, so If-Modified-Since can be answered with 304 (cache_output)."""
+    if stamp is not None:
+        response["Last-Modified"] = http_date(stamp.timestamp())
+    return response
+
+
+# Folders under BASE_DIR that are not the code a server runs.
+NOT_RUNNING_CODE = {".git", ".venv", "node_modules", "staticfiles", "media", "tests", "benchmarks", "docs"}
+
+
+@functools.cache
+def release_time() -> datetime.datetime:
+    """When the code that is running was installed: the newest of its Python files and templates.
+
+    Outputs made from code and settings alone (robots.txt, the API's schema) change only with a release.
+    Read once per process.
+    """
+    newest = 0.0
+    for folder, subfolders, files in os.walk(settings.BASE_DIR):
+        subfolders[:] = [name for name in subfolders if name not in NOT_RUNNING_CODE and not name.startswith(".")]
+        for name in files:
+            if name.endswith((".py", ".html", ".txt", ".xml")):
+                newest = max(newest, (Path(folder) / name).stat().st_mtime)
+    return datetime.datetime.fromtimestamp(int(newest), tz=datetime.UTC)
+
+
 def feed_view(view, *, max_age: int = FEED_MAX_AGE):
     """A view whose answers are cached as `cache_output` says."""
 
@@ -59,13 +88,14 @@ def entry_id(kind: str, pk: int) -> str:
     return f"tag:{site_host()},2025:{kind}-{pk}"
 
 
-def last_change(model, *, depends_on_date: bool = False) -> datetime.datetime | None:
+def last_change(model, *, depends_on_date: bool = False, also=()) -> datetime.datetime | None:
     """When the public view of a model last changed: the latest edit to any of its records.
 
     Drafts count too, because unpublishing a record is an edit that removes it from the feeds.
     Availability moves on at midnight (Europe/London), so feeds that show it change then as well.
+    `also`: other times the output depends on (when the centre's details changed, say).
     """
-    stamps = [model.objects.aggregate(last=Max("updated_at"))["last"]]
+    stamps = [model.objects.aggregate(last=Max("updated_at"))["last"], *also]
     if depends_on_date:
         stamps.append(timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min)))
     return max((stamp for stamp in stamps if stamp is not None), default=None)
