@@ -1,14 +1,19 @@
 """Query-string filters of the API, named and valued like the public catalogue's.
 
 Every filter takes one or more values (`?kind=open&kind=short_course`): values of one filter are
-alternatives, different filters all apply. An unknown value is a 400 with the reason, never an
-empty page that looks like "no results".
+alternatives, different filters all apply. A value outside a filter's listed choices (`kind`, `level` …)
+is a 400 with the reason. A slug is accepted as the schema declares it (any slug): one that names no
+public record finds nothing, exactly as one that names nothing at all, so a filter never confirms
+that a draft exists.
 """
 
 from functools import partial
 
 import django_filters
+from django import forms
+from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
+from drf_spectacular.drainage import set_override
 
 from faculty.models import Person, PersonQuerySet
 from organisations.models import Organisation
@@ -41,35 +46,55 @@ def _topics(request):
     return Topic.objects.all()
 
 
-class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
-    """One or more records named by slug, through the relation `field_name` (which also types the parameter
-    in the API schema).
+SLUG_SCHEMA = {"type": "string", "pattern": slug_re.pattern.removesuffix(r"\Z") + "$", "minLength": 1}
+
+
+class SlugsField(forms.MultipleChoiceField):
+    """One or more slugs, as the URL converter `<slug:…>` takes them; which records they name is the filter's
+    business."""
+
+    default_error_messages = {
+        "invalid_choice": "“%(value)s” is not a slug: letters, numbers, hyphens or underscores.",
+    }
+
+    def valid_value(self, value):
+        return bool(slug_re.fullmatch(value))
+
+
+class SlugsFilter(django_filters.MultipleChoiceFilter):
+    """One or more records named by slug, through the relation `field_name`, among `records` (a queryset, or
+    a callable given the request, of the records the public may see).
 
     With `predicate(queryset, slugs)`, the owning model's QuerySet method that the public lists' filters
     call too, rows linked to any of the records are kept; otherwise rows whose `field_name` is one of them.
     """
 
-    def __init__(self, *args, predicate=None, **kwargs):
-        kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("distinct", True)
+    field_class = SlugsField
+
+    def __init__(self, *args, records, predicate=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.records = records
         self.predicate = predicate
+        # What the schema declares for each value: any slug (not the records, which change with content).
+        set_override(self, "field", {**SLUG_SCHEMA, "description": kwargs.get("help_text", "")})
 
     def filter(self, qs, value):
-        if self.predicate is None:
-            return super().filter(qs, value)
-        return self.predicate(qs, [record.slug for record in value]) if value else qs
-
-    def get_filter_predicate(self, v):
-        # Match the chosen records themselves; the default would compare their slug with the foreign key.
-        return {self.field_name: v}
+        if not value:
+            return qs
+        records = self.records(self.parent.request) if callable(self.records) else self.records
+        known = list(records.filter(slug__in=value).values_list("slug", flat=True))
+        if not known:
+            return qs.none()
+        if self.predicate is not None:
+            return self.predicate(qs, known)
+        return qs.filter(**{f"{self.field_name}__slug__in": known}).distinct()
 
 
 class ProgrammeFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Programme.Kind.choices, help_text="Kind of programme.")
     audience = SlugsFilter(
         field_name="audiences",
-        queryset=Audience.objects.all(),
+        records=Audience.objects.all(),
         predicate=ProgrammeQuerySet.for_audiences,
         help_text="Audience slug, e.g. doctors.",
     )
@@ -77,19 +102,19 @@ class ProgrammeFilter(django_filters.FilterSet):
     study_mode = django_filters.MultipleChoiceFilter(choices=Programme.StudyMode.choices, help_text="Study mode.")
     partner = SlugsFilter(
         field_name="partners",
-        queryset=public_organisations,
+        records=public_organisations,
         predicate=partial(ProgrammeQuerySet.with_partners, role=ProgrammePartner.Role.DELIVERY_PARTNER),
         help_text="Slug of a delivery partner organisation.",
     )
     commissioner = SlugsFilter(
         field_name="partners",
-        queryset=public_organisations,
+        records=public_organisations,
         predicate=partial(ProgrammeQuerySet.with_partners, role=ProgrammePartner.Role.COMMISSIONER),
         help_text="Slug of a commissioning organisation.",
     )
     work_stream = SlugsFilter(
         field_name="work_streams",
-        queryset=_work_streams,
+        records=_work_streams,
         predicate=ProgrammeQuerySet.in_work_streams,
         help_text="Work stream slug.",
     )
@@ -97,7 +122,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         choices=Availability.choices, help_text="Availability today, computed from the intakes."
     )
     topic = SlugsFilter(
-        field_name="topics", queryset=_topics, predicate=ProgrammeQuerySet.with_topics, help_text="Topic slug."
+        field_name="topics", records=_topics, predicate=ProgrammeQuerySet.with_topics, help_text="Topic slug."
     )
 
     class Meta:
@@ -113,22 +138,22 @@ class ResearchProjectFilter(django_filters.FilterSet):
     )
     work_stream = SlugsFilter(
         field_name="work_streams",
-        queryset=_work_streams,
+        records=_work_streams,
         predicate=ResearchProjectQuerySet.in_work_streams,
         help_text="Work stream slug.",
     )
     topic = SlugsFilter(
-        field_name="topics", queryset=_topics, predicate=ResearchProjectQuerySet.with_topics, help_text="Topic slug."
+        field_name="topics", records=_topics, predicate=ResearchProjectQuerySet.with_topics, help_text="Topic slug."
     )
     funder = SlugsFilter(
         field_name="organisations",
-        queryset=public_organisations,
+        records=public_organisations,
         predicate=partial(ResearchProjectQuerySet.with_organisations, role=ProjectOrganisation.Role.FUNDER),
         help_text="Slug of a funding organisation.",
     )
     partner = SlugsFilter(
         field_name="organisations",
-        queryset=public_organisations,
+        records=public_organisations,
         predicate=partial(ResearchProjectQuerySet.with_organisations, role=ProjectOrganisation.Role.PARTNER),
         help_text="Slug of a partner organisation.",
     )
@@ -144,11 +169,11 @@ class PersonFilter(django_filters.FilterSet):
     )
     work_stream = SlugsFilter(
         field_name="work_streams",
-        queryset=_work_streams,
+        records=_work_streams,
         predicate=PersonQuerySet.in_work_streams,
         help_text="Work stream slug: its members and key contacts.",
     )
-    topic = SlugsFilter(field_name="expertise", queryset=_topics, help_text="Topic slug of the person's expertise.")
+    topic = SlugsFilter(field_name="expertise", records=_topics, help_text="Topic slug of the person's expertise.")
 
     class Meta:
         model = Person
@@ -156,7 +181,7 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class WorkStreamFilter(django_filters.FilterSet):
-    topic = SlugsFilter(field_name="focus_areas", queryset=_topics, help_text="Topic slug of a focus area.")
+    topic = SlugsFilter(field_name="focus_areas", records=_topics, help_text="Topic slug of a focus area.")
 
     class Meta:
         model = WorkStream
