@@ -348,6 +348,9 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CENTRE_EMAIL = env("CENTRE_EMAIL", "hsmc@example.ac.uk")
 CENTRE_PHONE = env("CENTRE_PHONE", "")
 CENTRE_ADDRESS = env("CENTRE_ADDRESS", "Health Services Management Centre, University of Birmingham")
+CENTRE_POSTCODE = env("CENTRE_POSTCODE", "")
+# Who awards the centre's qualifications, unless a programme names another body (XCRI-CAP awardedBy).
+AWARDING_BODY = env("AWARDING_BODY", "University of Birmingham")
 
 # ENQUIRIES
 # ------------------------------------------------------------------------------

@@ -140,19 +140,21 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
             "Key facts",
             {
                 "fields": (
-                    "qualification",
+                    ("qualification", "awarded_by"),
                     "level",
-                    ("study_mode", "attendance_mode"),
+                    ("study_mode", "attendance_mode", "attendance_pattern"),
                     ("duration_value", "duration_unit"),
+                    ("study_hours", "study_hours_per"),
                     "location",
                     "cohort_size",
-                    "fees_and_funding",
+                    ("fees_and_funding", "fee_category"),
                     "running_since",
                     "apply_url",
                 ),
                 "description": (
                     "Shown in the key-facts box. Fill in only what is known; an empty fact is left out. "
-                    "Dates, places and application windows belong to the intakes below."
+                    "Dates, places and application windows belong to the intakes below. Study time, price "
+                    "category and attendance pattern are what search engines and course aggregators ask for."
                 ),
             },
         ),

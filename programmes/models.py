@@ -195,6 +195,28 @@ class Programme(WithImage, Publishable):
         ONLINE = "online", "Online"
         WORK_BASED = "work_based", "Work-based"
 
+    class AttendancePattern(models.TextChoices):
+        # XCRI-CAP 1.2's recommended values; the codes are what aggregators read.
+        DAYTIME = "DT", "Daytime"
+        EVENING = "EV", "Evening"
+        TWILIGHT = "TW", "Twilight"
+        BLOCK_RELEASE = "DR", "Day or block release"
+        WEEKEND = "WE", "Weekend"
+        CUSTOMISED = "CS", "Customised"
+
+    class FeeCategory(models.TextChoices):
+        # The categories search engines show for a course's price (schema.org Offer.category, as Google reads it).
+        FREE = "Free", "Free to participants"
+        PARTIALLY_FREE = "Partially Free", "Partly funded"
+        PAID = "Paid", "Paid"
+        SUBSCRIPTION = "Subscription", "Subscription"
+
+    class StudyTimePer(models.TextChoices):
+        DAY = "day", "per day"
+        WEEK = "week", "per week"
+        MONTH = "month", "per month"
+        TOTAL = "total", "in all"
+
     class DurationUnit(models.TextChoices):
         HOURS = "hours", "hours"
         DAYS = "days", "days"
@@ -222,9 +244,20 @@ class Programme(WithImage, Publishable):
         blank=True,
         help_text="Optional, e.g. MSc Health Services Management. Leave empty if none.",
     )
+    awarded_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Optional. Who awards the qualification, if not the body in the centre's details (the university).",
+    )
     level = models.CharField(max_length=20, choices=Level.choices, blank=True, db_index=True)
     study_mode = models.CharField(max_length=20, choices=StudyMode.choices, blank=True, db_index=True)
     attendance_mode = models.CharField(max_length=20, choices=AttendanceMode.choices, blank=True)
+    attendance_pattern = models.CharField(
+        max_length=2,
+        choices=AttendancePattern.choices,
+        blank=True,
+        help_text="Optional. When participants attend, e.g. daytime or weekends.",
+    )
     duration_value = models.PositiveSmallIntegerField(
         "duration",
         null=True,
@@ -239,6 +272,20 @@ class Programme(WithImage, Publishable):
     fees_and_funding = models.TextField(
         blank=True, help_text="Optional. Costs, and who pays (e.g. funded by the commissioner)."
     )
+    fee_category = models.CharField(
+        "price category",
+        max_length=20,
+        choices=FeeCategory.choices,
+        blank=True,
+        help_text="Optional. What a participant pays, in the terms search engines show beside a course.",
+    )
+    study_hours = models.PositiveSmallIntegerField(
+        "study time (hours)",
+        null=True,
+        blank=True,
+        help_text="Optional. Hours of study a participant should expect, read with the period.",
+    )
+    study_hours_per = models.CharField("study time period", max_length=10, choices=StudyTimePer.choices, blank=True)
     running_since = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Optional. The year the programme first ran, e.g. 2014."
     )
@@ -295,6 +342,11 @@ class Programme(WithImage, Publishable):
                 condition=Q(duration_value__isnull=True) | ~Q(duration_unit=""),
                 name="programme_duration_has_unit",
                 violation_error_message="Choose a unit for the duration.",
+            ),
+            models.CheckConstraint(
+                condition=Q(study_hours__isnull=True) | ~Q(study_hours_per=""),
+                name="programme_study_time_has_period",
+                violation_error_message="Choose the period of the study time (per week, say).",
             ),
         ]
 

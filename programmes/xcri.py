@@ -23,6 +23,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from publishing import centre, richtext
+from publishing.addresses import find_uk_postcode
 from publishing.feeds import feed_view, last_change, with_last_modified
 from publishing.seo import absolute_url
 from workstreams.models import WorkStream
@@ -35,7 +36,13 @@ XCRI = "http://xcri.org/profiles/1.2/catalog"
 DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
 MLO = "http://purl.org/net/mlo"
-NAMESPACES = {"": XCRI, "dc": DC, "dcterms": DCTERMS, "mlo": MLO, "xhtml": richtext.XHTML}
+NAMESPACES = {
+    "": XCRI,
+    "dc": DC,
+    "dcterms": DCTERMS,
+    "mlo": MLO,
+    "xhtml": richtext.XHTML,
+}
 CONTENT_TYPE = "application/xml; charset=utf-8"
 ABSTRACT_LENGTH = 140  # the specification's limit for <abstract>
 
@@ -56,6 +63,15 @@ ATTENDANCE_MODES = {
     Programme.AttendanceMode.BLENDED: ("MM", "Mixed mode"),
     Programme.AttendanceMode.ONLINE: ("ON", "Online (no attendance)"),
     Programme.AttendanceMode.WORK_BASED: ("WB", "Work-based"),
+}
+# The labels XCRI-CAP recommends for each code (our own labels are written for learners).
+XCRI_ATTENDANCE_PATTERNS = {
+    Programme.AttendancePattern.DAYTIME: "Daytime",
+    Programme.AttendancePattern.EVENING: "Evening",
+    Programme.AttendancePattern.TWILIGHT: "Twilight",
+    Programme.AttendancePattern.BLOCK_RELEASE: "Day/Block release",
+    Programme.AttendancePattern.WEEKEND: "Weekend",
+    Programme.AttendancePattern.CUSTOMISED: "Customised",
 }
 DURATION_DESIGNATORS = {
     Programme.DurationUnit.HOURS: "PT{}H",
@@ -91,15 +107,24 @@ def _add_if(parent: ET.Element, namespace: str, name: str, text, **attributes) -
     return _add(parent, namespace, name, str(text).strip(), **attributes)
 
 
-def _add_formatted(parent: ET.Element, namespace: str, name: str, html: str, *, heading: str = "") -> None:
-    """A descriptive text element carrying formatted text as XHTML (XCRI-CAP allows one xhtml:div)."""
-    div = richtext.to_xhtml(html)
-    if div is None:
+def _add_formatted(parent: ET.Element, namespace: str, name: str, *sections: tuple[str, str]) -> None:
+    """A descriptive text element carrying formatted text as XHTML (XCRI-CAP allows one xhtml:div).
+
+    `sections` are (heading, formatted text) pairs, joined in one div under h3 headings (none for an empty
+    heading); empty sections are left out, and so is the element when all are.
+    """
+    div = ET.Element(f"{{{richtext.XHTML}}}div")
+    for heading, html in sections:
+        content = richtext.to_xhtml(html)
+        if content is None:
+            continue
+        if heading:
+            ET.SubElement(div, f"{{{richtext.XHTML}}}h3").text = heading
+        if content.text and content.text.strip():  # words before the first block: keep them in a paragraph
+            ET.SubElement(div, f"{{{richtext.XHTML}}}p").text = content.text
+        div.extend(list(content))
+    if not len(div):
         return
-    if heading:
-        title = ET.Element(f"{{{richtext.XHTML}}}h3")
-        title.text = heading
-        div.insert(0, title)
     for element in div.iter():
         element.text = xml_text(element.text) if element.text else element.text
         element.tail = xml_text(element.tail) if element.tail else element.tail
@@ -129,14 +154,23 @@ def _duration(parent, programme: Programme, intake: Intake) -> None:
         _add(parent, MLO, "duration", "To be confirmed")
 
 
-def _location(parent, *, address_lines, phone="", email="", url="") -> ET.Element:
+def _location(parent, *, address_lines, postcode="", phone="", email="", url="") -> ET.Element:
+    """A location in the schema's order; the postcode (given, or found in the words) is not repeated as a line."""
     location = _add(parent, MLO, "location")
+    postcode = postcode or find_uk_postcode(" ".join(address_lines))
+    _add_if(location, MLO, "postcode", postcode)
     for line in address_lines:
+        if postcode and normalise_line(line) == normalise_line(postcode):
+            continue
         _add_if(location, MLO, "address", line)
     _add_if(location, MLO, "phone", phone)
     _add_if(location, MLO, "email", email)
     _add_if(location, MLO, "url", url)
     return location
+
+
+def normalise_line(text: str) -> str:
+    return "".join(text.split()).upper()
 
 
 def _presentation(course: ET.Element, programme: Programme, intake: Intake, *, page_url: str) -> None:
@@ -160,6 +194,9 @@ def _presentation(course: ET.Element, programme: Programme, intake: Intake, *, p
     if programme.attendance_mode in ATTENDANCE_MODES:
         code, label = ATTENDANCE_MODES[programme.attendance_mode]
         _add(presentation, XCRI, "attendanceMode", label, identifier=code)
+    if programme.attendance_pattern:
+        pattern = Programme.AttendancePattern(programme.attendance_pattern)
+        _add(presentation, XCRI, "attendancePattern", XCRI_ATTENDANCE_PATTERNS[pattern], identifier=pattern.value)
     _add(presentation, MLO, "languageOfInstruction", "en")
     _add(presentation, XCRI, "languageOfAssessment", "en")
     places = intake.places if intake.places is not None else programme.cohort_size
@@ -172,15 +209,25 @@ def _presentation(course: ET.Element, programme: Programme, intake: Intake, *, p
         venue = _add(presentation, XCRI, "venue")
         provider = _add(venue, XCRI, "provider")
         _add(provider, DC, "title", venue_name)
-        _location(provider, address_lines=[venue_name])
+        # Questions about a venue go to the centre, which runs the programme there.
+        details = centre.current()
+        _location(provider, address_lines=[venue_name], phone=details.phone, email=details.email)
 
 
 def _course(provider: ET.Element, programme: Programme, *, contact_url: str) -> None:
     page_url = absolute_url(programme.get_absolute_url())
     course = _add(provider, XCRI, "course")
-    _add_formatted(course, DC, "description", programme.overview)
-    _add_formatted(course, DC, "description", programme.who_for, heading="Who it is for")
-    _add_formatted(course, DC, "description", programme.structure, heading="Structure")
+    # One untyped description per language, as aggregators expect. Typing "who it is for" and "structure"
+    # with the XCRI Terms vocabulary (xsi:type) would need that vocabulary's schema, which the official core
+    # set does not include: strict validators reject the type. So they are sections of the one description.
+    _add_formatted(
+        course,
+        DC,
+        "description",
+        ("", programme.overview),
+        ("Who it is for", programme.who_for),
+        ("Structure", programme.structure),
+    )
     _add(course, DC, "identifier", page_url)
     subjects = [(topic.slug, topic.name) for topic in programme.topics.all()]
     subjects += [(stream.slug, stream.title) for stream in programme.work_streams.all()]
@@ -195,11 +242,13 @@ def _course(provider: ET.Element, programme: Programme, *, contact_url: str) -> 
     email = centre.current().email
     how_to.append(f"Enquiries: {contact_url}" + (f" or {email}." if email else "."))
     _add(course, XCRI, "applicationProcedure", " ".join(how_to))
-    _add_formatted(course, XCRI, "learningOutcome", programme.outcomes)
+    _add_formatted(course, XCRI, "learningOutcome", ("", programme.outcomes))
     if programme.qualification.strip():
         qualification = _add(course, MLO, "qualification")
+        _add(qualification, DC, "identifier", f"{page_url}#qualification")
         _add(qualification, DC, "title", programme.qualification)
         _add_if(qualification, DCTERMS, "educationLevel", programme.get_level_display())
+        _add_if(qualification, XCRI, "awardedBy", programme.awarded_by or centre.current().awarding_body)
     for intake in programme.advertised_intakes:
         _presentation(course, programme, intake, page_url=page_url)
 
@@ -224,7 +273,9 @@ def build_catalog(programmes, *, generated: datetime.datetime) -> bytes:
     contact_url = absolute_url(reverse("contacts:contact"))
     catalog = ET.Element(
         _tag(XCRI, "catalog"),
-        {"generated": generated.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")},
+        {
+            "generated": generated.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
     )
     details = centre.current()
     _add(catalog, DC, "description", f"Programmes of the {details.name}.")
@@ -245,6 +296,7 @@ def build_catalog(programmes, *, generated: datetime.datetime) -> bytes:
     _location(
         provider,
         address_lines=details.address_lines,
+        postcode=details.postcode,
         phone=details.phone,
         email=details.email,
         url=contact_url,

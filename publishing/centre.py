@@ -40,6 +40,8 @@ class Centre:
     address: str
     email: str = ""
     phone: str = ""
+    postcode: str = ""
+    awarding_body: str = ""  # who awards the centre's qualifications (the university)
     social_links: tuple[Link, ...] = field(default=())
     footer_links: tuple[Link, ...] = field(default=())
     privacy_notice: str = ""  # formatted text (publishing.richtext)
@@ -73,6 +75,8 @@ def from_settings() -> Centre:
         address=settings.CENTRE_ADDRESS,
         email=settings.CENTRE_EMAIL,
         phone=settings.CENTRE_PHONE,
+        postcode=settings.CENTRE_POSTCODE,
+        awarding_body=settings.AWARDING_BODY,
         privacy_notice=default_privacy_notice(),
     )
 

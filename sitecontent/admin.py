@@ -45,7 +45,7 @@ class CentreDetailsAdmin(SingletonAdmin):
         (
             "The centre",
             {
-                "fields": ("name", "short_name", "address", "email", "phone"),
+                "fields": ("name", "short_name", "address", "postcode", "email", "phone", "awarding_body"),
                 "description": "Shown in every page's header and footer, on the contact page, in search engines' "
                 "data, in the XCRI-CAP feed and in the e-mails the site sends.",
             },

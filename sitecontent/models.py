@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 
 from publishing import centre
+from publishing.addresses import validate_uk_postcode
 from publishing.history import HistoricalRecords
 from publishing.models import Publishable, PublishableQuerySet, Status
 from publishing.richtext import RichTextField
@@ -54,7 +55,17 @@ class SingletonQuerySet(PublishableQuerySet):
 class CentreDetailsQuerySet(SingletonQuerySet):
     def live_centre(self) -> centre.Centre | None:
         """The published details with their links in one query (every page reads them), or None."""
-        fields = ["name", "short_name", "address", "email", "phone", "privacy_notice", "updated_at"]
+        fields = [
+            "name",
+            "short_name",
+            "address",
+            "postcode",
+            "email",
+            "phone",
+            "awarding_body",
+            "privacy_notice",
+            "updated_at",
+        ]
         link_fields = ["links__kind", "links__label", "links__url"]
         rows = list(
             self.published()
@@ -95,8 +106,20 @@ class CentreDetails(Singleton):
     name = models.CharField(max_length=200, help_text="The centre's full name, as the header and footer show it.")
     short_name = models.CharField(max_length=40, help_text="The short form, e.g. HSMC.")
     address = models.TextField(help_text="The postal address: one line per line of the address.")
+    postcode = models.CharField(
+        max_length=10,
+        blank=True,
+        validators=[validate_uk_postcode],
+        help_text="Course aggregators (XCRI-CAP) require it for the centre's location, e.g. B15 2TT.",
+    )
     email = models.EmailField("e-mail", blank=True, help_text="The general e-mail address for enquiries.")
     phone = models.CharField("telephone", max_length=40, blank=True, help_text="As people dial it, e.g. 0121 414 7050.")
+    awarding_body = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who awards the centre's qualifications, e.g. University of Birmingham. A programme can name "
+        "another.",
+    )
     privacy_notice = RichTextField(
         blank=True,
         heading_levels=(2, 3),
@@ -124,6 +147,8 @@ class CentreDetails(Singleton):
             "address": settings.CENTRE_ADDRESS,
             "email": settings.CENTRE_EMAIL,
             "phone": settings.CENTRE_PHONE,
+            "postcode": settings.CENTRE_POSTCODE,
+            "awarding_body": settings.AWARDING_BODY,
             "privacy_notice": centre.default_privacy_notice(),
         }
 

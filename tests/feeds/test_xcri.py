@@ -19,6 +19,7 @@ from tests.factories import (
     TopicFactory,
     WorkStreamFactory,
 )
+from tests.feeds.xcri_rules import Rules
 
 XCRI = "http://xcri.org/profiles/1.2/catalog"
 NS = {
@@ -285,3 +286,144 @@ def test_the_schema_check_can_fail(client, seed_catalogue, xcri_schema, break_it
         provider.insert(0, provider.find("x:course", NS))
 
     assert not xcri_schema.validate(root)
+
+
+# Text with every C0 control character (but tab and newlines, and NUL, which PostgreSQL cannot store),
+# markup and characters XML escapes, typed into every field the feed shows.
+HOSTILE = "".join(chr(code) for code in range(1, 0x20) if chr(code) not in "\t\n\r") + ' <b>&amp;</b> "quoted" ©'
+# Rules that cannot apply to such a course: it awards nothing, or has no run to advertise yet.
+NOT_APPLICABLE = {
+    "The qualification element is mandatory if a course leads to awards of a qualification.",
+    "All courses should contain a presentation element.",
+}
+
+
+@pytest.fixture
+def every_state_catalogue(db):
+    """A programme per availability state (and full and cancelled intakes), with hostile text everywhere,
+    and the centre's details that aggregators ask for."""
+    from sitecontent.models import CentreDetails
+
+    CentreDetails.objects.get_or_create_default()
+    CentreDetails.objects.update(postcode="B15 2TT", phone="0121 414 7050", awarding_body="University of Birmingham")
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    intakes = {
+        "open": {"applications_open": today - day, "application_deadline": today + 30 * day},
+        "opening soon": {"applications_open": today + 10 * day},
+        "starting soon": {"application_deadline": today - day, "start_date": today + 5 * day},
+        "running": {"start_date": today - 5 * day, "end_date": today + 50 * day, "application_deadline": None},
+        "dates to be confirmed": {"start_date": None, "end_date": None, "application_deadline": None},
+        "full": {"status": Intake.Status.FULL},
+        "cancelled": {"status": Intake.Status.CANCELLED},
+        "finished": {"start_date": today - 90 * day, "end_date": today - 30 * day, "application_deadline": None},
+    }
+    for index, (state, fields) in enumerate(intakes.items()):
+        programme = ProgrammeFactory(
+            title=f"{state.capitalize()}{HOSTILE}",
+            slug=f"state-{index}",
+            summary=f"Summary{HOSTILE}"[:160],
+            overview=f"<p>Overview{HOSTILE}</p>",
+            who_for=f"<p>For{HOSTILE}</p>",
+            structure=f"<p>Structure{HOSTILE}</p>",
+            outcomes=f"<p>Outcomes{HOSTILE}</p>",
+            qualification=f"PGCert{HOSTILE}" if index % 2 else "",
+            attendance_mode=Programme.AttendanceMode.CAMPUS,
+            attendance_pattern=Programme.AttendancePattern.DAYTIME,
+            study_mode=Programme.StudyMode.PART_TIME,
+            location="Edgbaston campus, Birmingham B15 2TT",
+            fees_and_funding=f"Funded{HOSTILE}",
+        )
+        programme.topics.add(TopicFactory(name=f"Topic {index}", slug=f"topic-{index}"))
+        IntakeFactory(programme=programme, label=f"Cohort{HOSTILE}", cost=f"£2,500{HOSTILE}", **fields)
+
+
+def test_feed_meets_the_xcri_validators_uk_rules(client, every_state_catalogue, xcri_schema):
+    _, root = fetch_feed(client)
+
+    findings = [f for f in Rules().check(root) if f.status != "Recommendation" and f.message not in NOT_APPLICABLE]
+
+    assert xcri_schema.validate(root), xcri_schema.error_log
+    assert findings == []
+    assert len(root.findall(".//x:presentation", NS)) == 5  # open, opening soon, starting soon, running, TBC
+
+
+def test_the_centre_location_has_its_postcode_and_phone_and_venues_theirs(client, every_state_catalogue):
+    _, root = fetch_feed(client)
+    provider_location = root.find("x:provider/mlo:location", NS)
+    venue_location = root.find(".//x:venue/x:provider/mlo:location", NS)
+
+    assert provider_location.findtext("mlo:postcode", namespaces=NS) == "B15 2TT"
+    assert provider_location.findtext("mlo:phone", namespaces=NS) == "0121 414 7050"
+    assert venue_location.findtext("mlo:postcode", namespaces=NS) == "B15 2TT"  # found in the words
+    assert venue_location.findtext("mlo:phone", namespaces=NS) == "0121 414 7050"
+
+
+def test_a_postcode_typed_as_the_last_line_of_the_address_is_the_postcode(client, db):
+    from sitecontent.models import CentreDetails
+
+    CentreDetails.objects.get_or_create_default()
+    CentreDetails.objects.update(address="Park House\nEdgbaston Park Road\nBirmingham\nb15 2rt", postcode="")
+    ProgrammeFactory()
+    _, root = fetch_feed(client)
+    location = root.find("x:provider/mlo:location", NS)
+
+    assert location.findtext("mlo:postcode", namespaces=NS) == "B15 2RT"
+    assert [a.text for a in location.findall("mlo:address", NS)] == ["Park House", "Edgbaston Park Road", "Birmingham"]
+
+
+def test_qualifications_say_who_awards_them(client, db):
+    ProgrammeFactory(title="MSc Health Services Management", qualification="MSc Health Services Management")
+    ProgrammeFactory(title="Nye Bevan programme", qualification="Postgraduate Diploma", awarded_by="Another body")
+    courses = courses_by_title(fetch_feed(client)[1])
+
+    def awarded_by(title):
+        return courses[title].findtext("mlo:qualification/x:awardedBy", namespaces=NS)
+
+    assert awarded_by("MSc Health Services Management") == settings.AWARDING_BODY
+    assert awarded_by("Nye Bevan programme") == "Another body"
+
+
+def test_a_course_has_one_untyped_description_with_its_sections(client, db):
+    ProgrammeFactory(title="Sections", overview="<p>What it is.</p>", who_for="<p>Leaders.</p>", structure="")
+    course = courses_by_title(fetch_feed(client)[1])["Sections"]
+    [description] = course.findall("dc:description", NS)
+
+    assert [node.text for node in description.find("xhtml:div", NS)] == ["What it is.", "Who it is for", "Leaders."]
+
+
+def test_the_attendance_pattern_is_sent_with_its_code(client, db):
+    programme = ProgrammeFactory(attendance_pattern=Programme.AttendancePattern.WEEKEND)
+    IntakeFactory(programme=programme)
+    pattern = fetch_feed(client)[1].find(".//x:presentation/x:attendancePattern", NS)
+
+    assert (pattern.get("identifier"), pattern.text) == ("WE", "Weekend")
+
+
+@pytest.mark.parametrize(
+    "break_it, message",
+    [
+        ("no-postcode", "An XCRI provider's location must contain one and only one postcode element."),
+        ("bad-phone", "Telephone and fax numbers should be formatted as they would be dialed from the UK"),
+        ("two-descriptions", "A description element can only be used once per language per course element"),
+        ("no-awarded-by", "All qualifications must contain an awardedBy element"),
+        ("bad-pattern", "Producers should use one of the recommended attendancePattern values"),
+    ],
+)
+def test_the_rules_check_can_fail(client, every_state_catalogue, break_it, message):
+    _, root = fetch_feed(client)
+    course = root.find(".//x:course", NS)
+    if break_it == "no-postcode":
+        location = root.find("x:provider/mlo:location", NS)
+        location.remove(location.find("mlo:postcode", NS))
+    elif break_it == "bad-phone":
+        root.find("x:provider/mlo:location/mlo:phone", NS).text = "call us"
+    elif break_it == "two-descriptions":
+        course.insert(0, etree.fromstring(f'<d:description xmlns:d="{NS["dc"]}">Again</d:description>'))
+    elif break_it == "no-awarded-by":
+        awarded = root.find(".//mlo:qualification/x:awardedBy", NS)
+        awarded.getparent().remove(awarded)
+    else:
+        root.find(".//x:attendancePattern", NS).set("identifier", "XX")
+
+    assert any(finding.message.startswith(message) for finding in Rules().check(root))

@@ -555,6 +555,93 @@ def test_programme_page_describes_a_course_with_its_instances_in_json_ld(client,
     assert [crumb["name"] for crumb in crumbs] == ["Home", "Programmes", "Systems Leadership"]
 
 
+def google_course_info_gaps(course: dict) -> list[str]:
+    """What Google's Course info rich result requires that a Course node lacks (its documentation, 2026)."""
+    gaps = [name for name in ("name", "description", "provider", "offers", "hasCourseInstance") if not course.get(name)]
+    gaps += ["offers.category" for offer in course.get("offers", []) if not offer.get("category")]
+    for instance in course.get("hasCourseInstance", []):
+        if not instance.get("courseMode"):
+            gaps.append("courseMode")
+        schedule = instance.get("courseSchedule", {})
+        if not instance.get("courseWorkload") and not all(schedule.get(k) for k in ("duration", "repeatFrequency")):
+            gaps.append("courseSchedule or courseWorkload")
+        if schedule and not schedule.get("repeatCount"):
+            gaps.append("courseSchedule.repeatCount")
+    return gaps
+
+
+def test_a_programme_with_study_time_and_price_category_has_googles_course_info(client):
+    programme = full_programme(
+        attendance_mode=Programme.AttendanceMode.BLENDED,
+        duration_value=15,
+        duration_unit=Programme.DurationUnit.WEEKS,
+        study_hours=6,
+        study_hours_per=Programme.StudyTimePer.WEEK,
+        fee_category=Programme.FeeCategory.PAID,
+    )
+    IntakeFactory(programme=programme, start_date=TODAY + 60 * DAY, end_date=TODAY + 165 * DAY)
+
+    course = node(structured_data(page(detail(client, programme))), "Course")
+    (instance,) = course["hasCourseInstance"]
+
+    assert google_course_info_gaps(course) == []
+    assert course["offers"] == [{"@type": "Offer", "category": "Paid", "url": programme.apply_url}]
+    assert instance["courseSchedule"] == {
+        "@type": "Schedule",
+        "duration": "PT6H",
+        "repeatFrequency": "Weekly",
+        "repeatCount": 15,
+    }
+    assert instance["courseWorkload"] == "PT90H"
+
+
+@pytest.mark.parametrize(
+    "fields, expected",
+    [
+        ({"study_hours": 120, "study_hours_per": "total"}, {"courseWorkload": "PT120H"}),
+        ({"study_hours": 2, "study_hours_per": "month", "duration_value": 1, "duration_unit": "years"}, 12),
+        ({"study_hours": 6, "study_hours_per": "week", "duration_value": 12, "duration_unit": "months"}, {}),
+        ({"study_hours": None, "study_hours_per": "", "duration_value": 12, "duration_unit": "months"}, {}),
+    ],
+)
+def test_study_time_becomes_a_schedule_only_where_the_data_says_enough(client, fields, expected):
+    programme = full_programme(attendance_mode=Programme.AttendanceMode.CAMPUS, **fields)
+    IntakeFactory(programme=programme, start_date=TODAY + 60 * DAY)
+
+    (instance,) = node(structured_data(page(detail(client, programme))), "Course")["hasCourseInstance"]
+    study = {key: instance[key] for key in ("courseSchedule", "courseWorkload") if key in instance}
+
+    if isinstance(expected, int):
+        assert study["courseSchedule"]["repeatCount"] == expected
+        assert study["courseSchedule"]["repeatFrequency"] == "Monthly"
+    else:
+        assert study == expected
+
+
+def test_nothing_is_invented_where_the_programme_does_not_say(client):
+    """No price category, no study time: no offers and no schedule, rather than a guess."""
+    programme = full_programme()
+    IntakeFactory(programme=programme, start_date=TODAY + 60 * DAY)
+
+    course = node(structured_data(page(detail(client, programme))), "Course")
+
+    assert "offers" not in course
+    assert "courseSchedule" not in course["hasCourseInstance"][0]
+    assert set(google_course_info_gaps(course)) == {"offers", "courseMode", "courseSchedule or courseWorkload"}
+
+
+def test_the_key_facts_show_study_time_and_attendance(client):
+    programme = full_programme(
+        study_hours=6,
+        study_hours_per=Programme.StudyTimePer.WEEK,
+        attendance_pattern=Programme.AttendancePattern.EVENING,
+    )
+    facts = page(detail(client, programme)).xpath("//div[@class='key-facts']//dd/text()")
+
+    assert "6 hours per week" in facts
+    assert "Evening" in facts
+
+
 def test_programme_text_cannot_break_out_of_the_json_ld_block(client):
     programme = ProgrammeFactory(title="</script><script>alert(1)</script>")
 

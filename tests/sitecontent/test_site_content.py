@@ -266,3 +266,17 @@ def test_an_editor_who_types_a_script_address_is_told_why_and_keeps_what_they_ty
     form = html.fromstring(response.content)
     assert form.xpath("//input[@value='Our blog']") and form.xpath("//input[@value='javascript:alert(1)']")
     assert not CentreLink.objects.filter(label="Our blog").exists()
+
+
+@pytest.mark.parametrize(
+    "postcode, valid", [("B15 2TT", True), ("b152tt", True), ("", True), ("B15", False), ("12345", False)]
+)
+def test_the_centres_postcode_is_a_uk_postcode(postcode, valid):
+    details = CentreDetails.objects.get_or_create_default()
+    details.postcode = postcode
+    if valid:
+        details.full_clean()
+    else:
+        with pytest.raises(ValidationError) as error:
+            details.full_clean()
+        assert error.value.message_dict["postcode"] == ["Enter a UK postcode, e.g. B15 2TT."]
