@@ -241,6 +241,11 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=bool(REDIS_URL))
 # How long a stored page may be served at most. This bounds what no database write announces: a
 # scheduled publish-from time passing, and availability that changes with the date.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# Values that every request of a page would compute alike and that grow with the catalogue (the facets'
+# options and counts), kept in the same cache and invalidated by the same table versions as stored pages
+# (pagecache/fragments.py). On by default where the page cache is: a per-process memory cache would not
+# hear of writes made by other processes.
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", default=bool(REDIS_URL))
 # How many query-string variants of one path (filters, searches, pages) are stored per page lifetime.
 PAGE_CACHE_MAX_VARIANTS = env_int("PAGE_CACHE_MAX_VARIANTS", 200)
 # Cache-Control max-age of anonymous pages, for browsers, reverse proxies and CDNs.

@@ -8,6 +8,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # which could be served stale fails its own tests. tests/conftest.py empties the cache for each test.
 # PAGE_CACHE=off switches it off, for a benchmark that must measure rendering rather than the cache.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)  # noqa: F405
+# Likewise the fragments the pages are made from (pagecache/fragments.py); FRAGMENT_CACHE=off measures without.
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE", default=True)  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

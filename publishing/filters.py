@@ -7,8 +7,11 @@ A list may also be narrowed by words (`WordsFilter`), through the text search th
 at start-up (`use_text_search()`): this base app knows only the hook, never the search index.
 """
 
+import datetime
 import functools
+import hashlib
 import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import CharField, F, IntegerField, Model, Q, QuerySet, StringAgg, Value
 from django.db.models.functions import Cast
 from django_filters import fields as filter_fields
+
+from pagecache.fragments import remember
 
 # More values than any real filter has options: a longer list is a hostile or broken URL.
 MAX_VALUES_PER_FILTER = 50
@@ -230,6 +235,32 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
 _COLUMNS = ("facet", "number", "value", "label", "position", "ids")
 
 
+@dataclass(frozen=True)
+class Options:
+    """A list's facet options, read once per change of the data (see `FacetedFilterSet._read_options`)."""
+
+    choices: dict[str, list[tuple[str, str]]]  # the options of record facets, in the order shown
+    masks: dict[str, dict[str, int]]  # facet -> value -> the listed rows it applies to, as bits
+    listed: list[str]  # the id of the row that each bit stands for
+
+
+_MOMENT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+
+
+def _is_moment(param) -> bool:
+    return isinstance(param, datetime.datetime) or (isinstance(param, str) and bool(_MOMENT_RE.match(param)))
+
+
+def _mask(pks, position: dict[str, int]) -> int:
+    """The rows `pks` as a bitmask over `position` (row id -> bit); ids not listed are left out."""
+    digits = bytearray(b"0") * len(position)
+    for pk in pks:
+        index = position.get(pk)
+        if index is not None:  # a row published since the options were read
+            digits[index] = ord("1")
+    return int(digits, 2) if digits else 0
+
+
 def _zero() -> Value:
     return Value(0, output_field=IntegerField())
 
@@ -271,8 +302,18 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        for name, choices in self._read_options().items():
+        self._options = remember(self._options_key(), self._read_options)
+        for name, choices in self._options.choices.items():
             self.filters[name].extra["choices"] = choices
+
+    def _options_key(self) -> str:
+        """What the options are read from: this filter set over this listing (its SQL and parameters, but the
+        current time, which published() compares with and which changes on every request)."""
+        sql, params = self.queryset.order_by().query.sql_with_params()
+        # The current time is a datetime, or already a string on SQLite.
+        stable = [param for param in params if not _is_moment(param)]
+        digest = hashlib.sha256(repr((sql, stable)).encode()).hexdigest()[:24]
+        return f"facets:{type(self).__module__}.{type(self).__qualname__}:{digest}"
 
     @property
     def _sources(self) -> dict[str, Bands | Records | None]:
@@ -308,9 +349,13 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     # --- options: one query for every option's rows ----------------------------------------
 
-    def _read_options(self) -> dict[str, list[tuple[str, str]]]:
+    def _read_options(self) -> Options:
         """The options of the record facets (every record a listed row links to, in order), and the rows
-        behind every option of every facet, kept in `_ids` for the counts."""
+        behind every option of every facet as bitmasks, for the counts.
+
+        The same for every visitor and every URL of the list, and proportional to its length: read once per
+        change of the tables it reads (pagecache.fragments), not on every request.
+        """
         listed = self.queryset.order_by()
         sources = self._sources
         branches = []
@@ -330,10 +375,10 @@ class FacetedFilterSet(django_filters.FilterSet):
             if facet.endswith(":labels"):
                 labels.setdefault(facet.removesuffix(":labels"), {})[pk] = (position, label.casefold(), slug, label)
         # The row ids of each option, as the comma-separated lists the query returned.
-        self._ids: dict[str, dict[str, list[str]]] = {facet: {} for facet in self.FACETS}
+        ids: dict[str, dict[str, list[str]]] = {facet: {} for facet in self.FACETS}
         options: dict[str, dict[int, tuple]] = {}
-        for facet, number, value, _label, _position, ids in rows:
-            if facet not in self._ids:
+        for facet, number, value, _label, _position, row_ids in rows:
+            if facet not in ids:
                 continue
             source = sources[facet]
             if isinstance(source, Bands):
@@ -341,12 +386,25 @@ class FacetedFilterSet(django_filters.FilterSet):
             elif isinstance(source, Records):
                 options.setdefault(facet, {})[number] = key = labels[facet][number]
                 value = key[2]
-            self._ids[facet].setdefault(value, []).append(ids)
-        return {
-            facet: [(slug, label) for *_key, slug, label in sorted(options.get(facet, {}).values())]
-            for facet, source in sources.items()
-            if isinstance(source, Records)
-        }
+            ids[facet].setdefault(value, []).append(row_ids)
+        # Bit i of a mask stands for the i-th listed row: every row is under exactly one value of the partition.
+        listed = [pk for lists in ids[self._partition()].values() for row_ids in lists for pk in row_ids.split(",")]
+        position = {pk: index for index, pk in enumerate(listed)}
+        return Options(
+            choices={
+                facet: [(slug, label) for *_key, slug, label in sorted(options.get(facet, {}).values())]
+                for facet, source in sources.items()
+                if isinstance(source, Records)
+            },
+            masks={
+                facet: {
+                    value: _mask((pk for row_ids in lists for pk in row_ids.split(",")), position)
+                    for value, lists in by_value.items()
+                }
+                for facet, by_value in ids.items()
+            },
+            listed=listed,
+        )
 
     def _record_branches(self, listed: QuerySet, facet: str, source: Records) -> list[QuerySet]:
         """The listed rows' ids per record of a record facet, and the records' slugs, labels and positions.
@@ -391,45 +449,18 @@ class FacetedFilterSet(django_filters.FilterSet):
     def count_facets(self) -> dict[str, dict[str, int]]:
         """For each facet and option: how many rows match the other facets plus that option.
 
-        Exactly what following the option's link would show.
+        Exactly what following the option's link would show: ANDs and bit counts of the stored masks.
         """
         narrowing = self._narrowing()
         chosen = {facet: self.selected(facet) for facet in self.FACETS if self.selected(facet)}
-        if not narrowing and not chosen:
-            # Nothing to intersect: an option's count is the length of its list of ids (or of several lists,
-            # from several bands or paths, which may share rows).
-            counts = {
-                facet: {
-                    value: lists[0].count(",") + 1
-                    if len(lists) == 1
-                    else len({pk for ids in lists for pk in ids.split(",")})
-                    for value, lists in by_value.items()
-                }
-                for facet, by_value in self._ids.items()
-            }
-            self._total = sum(counts[self._partition()].values())
-            return counts
-        # Bit i of a mask stands for the i-th listed row.
-        listed = [pk for lists in self._ids[self._partition()].values() for ids in lists for pk in ids.split(",")]
-        position = {pk: index for index, pk in enumerate(listed)}
-
-        def mask(pks) -> int:
-            digits = bytearray(b"0") * len(listed)
-            for pk in pks:
-                if pk in position:  # a row published since the options were read
-                    digits[position[pk]] = ord("1")
-            return int(digits, 2) if digits else 0
-
-        masks = {
-            facet: {value: mask(pk for ids in lists for pk in ids.split(",")) for value, lists in by_value.items()}
-            for facet, by_value in self._ids.items()
-        }
+        masks, listed = self._options.masks, self._options.listed
         universe = (1 << len(listed)) - 1
         if narrowing:
             queryset = self.queryset.order_by()
             for name, value in narrowing.items():
                 queryset = self.filters[name].filter(queryset, value)
-            universe &= mask(str(pk) for pk in queryset.values_list("pk", flat=True))
+            position = {pk: index for index, pk in enumerate(listed)}
+            universe &= _mask((str(pk) for pk in queryset.values_list("pk", flat=True)), position)
         passes = {
             facet: functools.reduce(operator.or_, (masks[facet].get(value, 0) for value in values))
             for facet, values in chosen.items()

@@ -1,0 +1,140 @@
+"""Fragments (pagecache/fragments.py): kept while the tables they read are unchanged, never past a publish, never
+a draft. Each test runs on the in-process cache and, where REDIS_URL is set (CI's PostgreSQL run), on Redis as
+production has it."""
+
+import os
+import secrets
+
+import pytest
+from django.urls import reverse
+
+from pagecache import middleware
+from pagecache.fragments import remember
+from programmes.models import Audience, Programme
+from publishing import snapshots, workflow
+from publishing.models import Status
+from tests.factories import AudienceFactory, ProgrammeFactory
+from tests.pages import facet_counts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["memory", "redis"])
+def fragment_cache(request, settings):
+    settings.FRAGMENT_CACHE_ENABLED = True
+    settings.PAGE_CACHE_ENABLED = False  # every request renders: what is measured here is the fragment
+    if request.param == "redis":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db>")
+        redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": f"t-{secrets.token_hex(4)}"}
+        settings.CACHES = {"default": {**redis, "OPTIONS": {"IGNORE_EXCEPTIONS": True}}, "pages": redis}
+    middleware.breaker.reset()
+    yield request.param
+    middleware.page_cache().clear()
+    middleware.breaker.reset()
+
+
+def catalogue_counts(client, facet="kind"):
+    response = client.get(reverse("programmes:list"))
+    assert response.status_code == 200
+    return facet_counts(response, facet)
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_fragment_is_computed_once_until_a_table_it_read_is_written():
+    calls = []
+
+    def count_programmes():
+        calls.append(1)
+        return Programme.objects.count()
+
+    ProgrammeFactory()
+    assert remember("test:count", count_programmes) == 1
+    assert remember("test:count", count_programmes) == 1
+    assert len(calls) == 1
+
+    Audience.objects.create(name="Unrelated", slug="unrelated")  # a table the fragment did not read
+    assert remember("test:count", count_programmes) == 1
+    assert len(calls) == 1
+
+    ProgrammeFactory()
+    assert remember("test:count", count_programmes) == 2
+    assert len(calls) == 2
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_catalogue_counts_show_a_publish_at_once_and_never_a_draft(client, content_editor, publisher):
+    ProgrammeFactory(kind=Programme.Kind.OPEN)
+    assert catalogue_counts(client) == {"open": 1}
+
+    draft = ProgrammeFactory(kind=Programme.Kind.SHORT_COURSE, status=Status.DRAFT)
+    assert catalogue_counts(client) == {"open": 1}  # a draft is not counted
+
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert catalogue_counts(client) == {"open": 1, "short_course": 1}  # the next request after the publish
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_pending_change_shows_in_the_counts_only_once_approved(client, content_editor, publisher):
+    live = ProgrammeFactory(kind=Programme.Kind.OPEN)
+    audience = AudienceFactory(slug="doctors", name="Doctors")
+    assert catalogue_counts(client) == {"open": 1}
+
+    change = snapshots.read(live)
+    change["fields"]["kind"] = Programme.Kind.COMMISSIONED
+    change["links"]["audiences"] = [audience.pk]
+    workflow.save_draft(live, change, user=content_editor)
+    workflow.submit(live, user=content_editor)
+    assert catalogue_counts(client) == {"open": 1}
+    assert catalogue_counts(client, "audience") == {}
+
+    workflow.approve(live, user=publisher)
+    assert catalogue_counts(client) == {"commissioned": 1}
+    assert catalogue_counts(client, "audience") == {"doctors": 1}
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_filtered_catalogue_pages_count_from_the_stored_fragment(client, django_assert_max_num_queries):
+    ProgrammeFactory.create_batch(3, kind=Programme.Kind.OPEN)
+    ProgrammeFactory(kind=Programme.Kind.COMMISSIONED)
+    client.get(reverse("programmes:list"))  # reads the options once
+
+    with django_assert_max_num_queries(3) as captured:  # centre, the page of programmes, their partners
+        response = client.get(reverse("programmes:list"), {"kind": "open", "level": "executive"})
+
+    assert response.status_code == 200
+    assert not any("GROUP BY" in query["sql"] for query in captured.captured_queries), [
+        q["sql"][:400] for q in captured.captured_queries
+    ]
+
+
+def test_without_the_fragment_cache_every_request_reads_the_options(client, settings, django_assert_num_queries):
+    settings.FRAGMENT_CACHE_ENABLED = False
+    settings.PAGE_CACHE_ENABLED = False
+    ProgrammeFactory()
+    client.get(reverse("programmes:list"))
+
+    with django_assert_num_queries(4) as captured:
+        client.get(reverse("programmes:list"))
+
+    assert any("GROUP BY" in query["sql"] for query in captured.captured_queries)
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_page_stored_after_a_fragment_hit_still_goes_stale_on_a_write(client, settings):
+    """A page rendered from a stored fragment read no facet tables itself; it must depend on them all the same."""
+    settings.PAGE_CACHE_ENABLED = True
+    audience = AudienceFactory(slug="doctors", name="Doctors")
+    ProgrammeFactory(kind=Programme.Kind.OPEN).audiences.add(audience)
+    client.get(reverse("programmes:list"), {"sort": "title"})  # the fragment is stored
+    assert catalogue_counts(client) == {"open": 1}  # this page is rendered from the stored fragment
+    assert client.get(reverse("programmes:list"))["X-Page-Cache"] == "hit"
+
+    # Only the facets read the audiences' table: the page knows of it through the fragment alone.
+    Audience.objects.filter(pk=audience.pk).update(name="Doctors and dentists")
+
+    response = client.get(reverse("programmes:list"))
+    assert response["X-Page-Cache"] == "miss"
+    assert "Doctors and dentists" in response.content.decode()
