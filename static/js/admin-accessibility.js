@@ -6,6 +6,9 @@
 //   editor reads off the table.
 // - A file field is drawn as a fieldset whose legend names it, with no label for the input itself; the
 //   input is named after the legend.
+// - The formatted-text editor greys out a toolbar button that cannot act where the cursor is, with a class
+//   only: screen readers are not told, and contrast checkers take it for an active control. Such a button
+//   gets aria-disabled, kept in step with the class as soon as it changes.
 // - An autocomplete for several records (select2) has a search box with no name, and puts its "remove all"
 //   cross inside its list of choices. The box is named after the field's label; the cross becomes an item.
 //
@@ -70,6 +73,17 @@
     });
   }
 
+  function markUnavailableButtons() {
+    document.querySelectorAll(".prose-menubar__button").forEach(function (button) {
+      var unavailable = button.classList.contains("disabled") && !button.classList.contains("active");
+      if (unavailable) {
+        if (button.getAttribute("aria-disabled") !== "true") button.setAttribute("aria-disabled", "true");
+      } else if (button.hasAttribute("aria-disabled")) {
+        button.removeAttribute("aria-disabled");
+      }
+    });
+  }
+
   function nameAll() {
     document.querySelectorAll(".inline-group .tabular table").forEach(nameTabularInline);
     nameAutocompletes();
@@ -88,7 +102,16 @@
 
   window.addEventListener("load", function () {
     nameAll();
+    markUnavailableButtons();
     var form = document.getElementById("content-main");
-    if (form) new MutationObserver(nameSoon).observe(form, { childList: true, subtree: true });
+    if (!form) return;
+    new MutationObserver(nameSoon).observe(form, { childList: true, subtree: true });
+    // At once, not at the next frame: the button's state must never be told wrongly, even briefly.
+    new MutationObserver(markUnavailableButtons).observe(form, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["class"],
+    });
   });
 })();

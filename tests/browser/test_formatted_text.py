@@ -29,6 +29,10 @@ def test_a_publisher_writes_a_list_and_an_internal_link_and_publishes_them(page,
     expect(text).to_have_attribute("role", "textbox")
 
     assert axe_violations(page) == []  # the whole change form with its editors and inlines, at 1280 px
+    # A toolbar button greyed out where the cursor is says so to screen readers (and contrast checkers).
+    undo = overview.locator(".prose-menubar__button[title='undo']")
+    expect(undo).to_have_class(re.compile(r"\bdisabled\b"))  # nothing typed yet
+    expect(undo).to_have_attribute("aria-disabled", "true")
     text.focus()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("Who it suits:")
