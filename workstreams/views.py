@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.views.generic import ListView
 
+from pagecache.fragments import remember
 from publishing.seo import PageMixin
 from publishing.views import PublishedDetailView
 
@@ -64,18 +65,29 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
     def shown_programmes(self):
         """The first few programmes of each kind, each knowing how many of its kind there are.
 
-        A work stream may hold hundreds of programmes: only those shown are read and prefetched.
+        A work stream may hold hundreds of programmes: only those shown are read and prefetched. Which ones,
+        and how many of each kind, takes a window over all of them (14 ms for 1,250 on PostgreSQL), so it is
+        worked out once per change of the data (pagecache.fragments); the cards are then read by id.
         """
-        return (
-            self.object.programmes.published()
-            .for_cards()
-            .annotate(
-                kind_position=Window(RowNumber(), partition_by=F("kind"), order_by=["title", "pk"]),
-                kind_count=Window(Count("pk"), partition_by=F("kind")),
+        stream = self.object
+
+        def shown():
+            return list(
+                stream.programmes.published()
+                .annotate(
+                    kind_position=Window(RowNumber(), partition_by=F("kind"), order_by=["title", "pk"]),
+                    kind_count=Window(Count("pk"), partition_by=F("kind")),
+                )
+                .filter(kind_position__lte=PROGRAMMES_PER_KIND)
+                .order_by("title", "pk")
+                .values_list("pk", "kind_count")
             )
-            .filter(kind_position__lte=PROGRAMMES_PER_KIND)
-            .order_by("title", "pk")
-        )
+
+        counts = dict(remember(f"workstreams:{stream.pk}:shown-programmes", shown))
+        programmes = list(stream.programmes.published().for_cards().filter(pk__in=counts).order_by("title", "pk"))
+        for programme in programmes:
+            programme.kind_count = counts[programme.pk]
+        return programmes
 
     def shown_projects(self) -> tuple[list, int]:
         """The newest projects, and how many the work stream has in all, in one query."""

@@ -13,7 +13,7 @@ from pagecache.fragments import remember
 from programmes.models import Audience, Programme
 from publishing import snapshots, workflow
 from publishing.models import Status
-from tests.factories import AudienceFactory, ProgrammeFactory
+from tests.factories import AudienceFactory, ProgrammeFactory, WorkStreamFactory
 from tests.pages import facet_counts
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,24 @@ def test_a_page_stored_after_a_fragment_hit_still_goes_stale_on_a_write(client, 
     response = client.get(reverse("programmes:list"))
     assert response["X-Page-Cache"] == "miss"
     assert "Doctors and dentists" in response.content.decode()
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_the_home_and_work_stream_pages_show_a_publish_at_once_and_never_a_draft(client):
+    stream = WorkStreamFactory()
+    shown = ProgrammeFactory(title="Shown programme", kind=Programme.Kind.OPEN)
+    shown.work_streams.add(stream)
+    hidden = ProgrammeFactory(title="Programme still in draft", kind=Programme.Kind.OPEN, status=Status.DRAFT)
+    hidden.work_streams.add(stream)
+    pages = [reverse("home"), stream.get_absolute_url()]
+    for url in pages:  # the fragments are stored
+        page = client.get(url).content.decode()
+        assert "Programme still in draft" not in page
+    assert "Browse all 1 programme" in client.get(reverse("home")).content.decode()
+    assert "Shown programme" in client.get(stream.get_absolute_url()).content.decode()
+
+    hidden.status = Status.PUBLISHED
+    hidden.save()
+
+    assert "Programme still in draft" in client.get(stream.get_absolute_url()).content.decode()
+    assert "Browse all 2 programmes" in client.get(reverse("home")).content.decode()
