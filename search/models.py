@@ -6,14 +6,21 @@ topics together. Rows are kept up to date by `search.signals`; `manage.py rebuil
 rebuilds them all.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils import timezone
 
 from publishing.models import PublishableQuerySet, Status
+
+from .fts5 import FullTextField
+from .query import STOP_WORDS, words
 
 
 class Kind(models.TextChoices):
@@ -86,6 +93,29 @@ class SearchDocument(models.Model):
         return self.url
 
 
+class DocumentText(models.Model):
+    """SQLite only: the FTS5 index of the documents' text (migration 0004), kept current by triggers.
+
+    Not managed by Django: it is a virtual table whose rows follow `SearchDocument` by rowid.
+    """
+
+    document = models.OneToOneField(
+        SearchDocument, on_delete=models.DO_NOTHING, primary_key=True, db_column="rowid", related_name="fts"
+    )
+    text = FullTextField(db_column="search_document_fts")
+
+    class Meta:
+        managed = False
+        db_table = "search_document_fts"
+        verbose_name = "document text"
+
+    def __str__(self) -> str:
+        return str(self.document_id)
+
+    def get_absolute_url(self) -> str:
+        return self.document.url
+
+
 class SearchWord(models.Model):
     """A word that occurs in published text: the vocabulary misspelt queries are corrected against."""
 
@@ -98,6 +128,45 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Synonym(models.Model):
+    """A word people type that means more than its letters: an abbreviation, a common name for a programme.
+
+    Applied to searches on every database: a search for the term also finds what it stands for.
+    """
+
+    term = models.CharField(
+        max_length=40,
+        help_text="One word as people type it, e.g. the abbreviation 'HEEWM'. Capitals and accents do not matter.",
+    )
+    meaning = models.CharField(
+        max_length=200,
+        help_text="What a search for the term should find as well, e.g. 'Health Education England in the West "
+        "Midlands'. Add another synonym with the same term for a second meaning.",
+    )
+
+    class Meta:
+        ordering = ["term", "meaning"]
+        verbose_name = "search synonym"
+        constraints = [models.UniqueConstraint(fields=["term", "meaning"], name="unique_search_synonym")]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.meaning}"
+
+    def save(self, *args, **kwargs):
+        # Stored as searches are read (lower case, no accents), so one indexed lookup finds it.
+        self.term = " ".join(words(self.term))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('search:results')}?{urlencode({'q': self.term})}"
+
+    def clean(self) -> None:
+        if len(words(self.term)) != 1:
+            raise ValidationError({"term": "Enter one word, without spaces or punctuation (e.g. HEEWM)."})
+        if not [word for word in words(self.meaning) if word not in STOP_WORDS]:
+            raise ValidationError({"meaning": "Enter at least one word to search for."})
 
 
 class LoggedSearchQuerySet(models.QuerySet):

@@ -72,6 +72,8 @@ class ParsedQuery:
     truncated: bool = False
     problem: str = ""
     corrections: dict[str, str] = field(default_factory=dict)
+    # Words staff defined as meaning something else too (search.models.Synonym): term -> phrases, as words.
+    synonyms: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     @property
     def is_searchable(self) -> bool:
@@ -88,6 +90,30 @@ class ParsedQuery:
         return tuple(term for term in self.searched_terms if term not in STOP_WORDS)
 
     @property
+    def groups(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """What the backends search for: every group must match, a group matches when any of its
+        alternatives does, and an alternative when all of its words do.
+
+        One group per meaningful word typed: the word as typed first (so it keeps its own matches), its
+        spelling correction, and what staff said it also means ('heewm' -> health education england ...).
+        """
+        groups = []
+        for term in self.terms:
+            if term in STOP_WORDS:
+                continue
+            alternatives = [(term,)]
+            if corrected := self.corrections.get(term):
+                alternatives.append((corrected,))
+            alternatives.extend(self.synonyms.get(term, ()))
+            groups.append(tuple(dict.fromkeys(alternatives)))
+        return tuple(groups)
+
+    @property
+    def highlighted_terms(self) -> tuple[str, ...]:
+        """Every word a result may have matched, to mark in its snippet."""
+        return tuple(dict.fromkeys(word for group in self.groups for phrase in group for word in phrase))
+
+    @property
     def corrected_text(self) -> str:
         """The query as searched after spelling correction; empty when nothing was corrected."""
         if not self.corrections:
@@ -96,6 +122,9 @@ class ParsedQuery:
 
     def with_corrections(self, corrections: dict[str, str]) -> "ParsedQuery":
         return replace(self, corrections=corrections)
+
+    def with_synonyms(self, synonyms: dict[str, tuple[tuple[str, ...], ...]]) -> "ParsedQuery":
+        return replace(self, synonyms=synonyms)
 
 
 def parse(raw: str | None) -> ParsedQuery:

@@ -21,8 +21,12 @@ from .documents import source_for
 from .highlight import snippet
 from .models import Kind, SearchDocument
 from .query import ParsedQuery, parse, typed_words
+from .spelling import correct, did_you_mean
+from .synonyms import with_synonyms
 
 MAX_SUGGESTIONS = 8
+# Fewer results than this, and the page offers a "did you mean" search when one finds more.
+FEW_RESULTS = 3
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,13 @@ class SearchResults(Sequence):
             self._pages[(start, stop)] = page
         return {kind: found.get(kind.value, 0) for kind in Kind}
 
+    @cached_property
+    def did_you_mean(self) -> str:
+        """For a search that found nothing or little: another query, of published words, that finds more."""
+        if not self.query.is_searchable or self.total >= FEW_RESULTS:
+            return ""
+        return did_you_mean(self.query, self._backend, self.total)
+
     @property
     def total(self) -> int:
         """All results, whatever the kind."""
@@ -101,7 +112,7 @@ class SearchResults(Sequence):
         )
         if documents is None:
             documents = self._backend.page(self._documents, kind=self.kind, start=start, stop=stop)
-        terms = self.query.searched_terms
+        terms = self.query.highlighted_terms
         return [
             SearchHit(
                 kind=Kind(document.kind),
@@ -126,8 +137,9 @@ def search(q: str | ParsedQuery | None, *, kind: Kind | str | None = None, corre
     if not query.is_searchable:
         return SearchResults(query, SearchDocument.objects.none(), kind)
     backend = get_backend()
+    query = with_synonyms(query)
     if correct_spelling:
-        query = backend.prepare(query)
+        query = correct(query, backend)
     return SearchResults(query, backend.documents(query), kind, backend)
 
 
@@ -173,7 +185,7 @@ def narrow(queryset: QuerySet, q: str | None, *, by_relevance: bool = True) -> Q
     if source is None:
         raise ValueError(f"{queryset.model.__name__} is not in the search index.")
     backend = get_backend()
-    matches = backend.documents(backend.prepare(query)).filter(
+    matches = backend.documents(correct(with_synonyms(query), backend)).filter(
         content_type=ContentType.objects.get_for_model(source.model)
     )
     narrowed = queryset.filter(pk__in=matches.order_by().values("object_id"))

@@ -1,7 +1,8 @@
-"""One search interface, two implementations: PostgreSQL full-text search, and a simple fallback.
+"""One search interface, two implementations: PostgreSQL full-text search, and SQLite's FTS5.
 
 `get_backend()` picks by the database in use, so development on SQLite and production on
-PostgreSQL run the same views and tests. Only `search.selectors` and `search.indexing` call it.
+PostgreSQL run the same views and tests. Only `search.selectors`, `search.spelling` and
+`search.indexing` call it.
 """
 
 from django.db import connection
@@ -14,9 +15,9 @@ def get_backend() -> SearchBackend:
         from .postgres import PostgresBackend
 
         return PostgresBackend()
-    from .simple import SimpleBackend
+    from .sqlite import SQLiteBackend
 
-    return SimpleBackend()
+    return SQLiteBackend()
 
 
 __all__ = ["SearchBackend", "get_backend"]

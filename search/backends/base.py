@@ -1,7 +1,17 @@
 from django.db.models import Case, Count, FloatField, QuerySet, Value, When
+from django.utils import timezone
 
-from ..models import Kind, SearchDocument
-from ..query import ParsedQuery
+from publishing.models import Status
+
+from ..models import Kind, SearchDocument, SearchWord
+from ..query import ParsedQuery, words
+
+# The text the spelling vocabulary is drawn from: titles, names, partners, topics and the one-line
+# summaries, which is what people search for. Not the body: its long tail of ordinary words would win
+# corrections meant for a name ("wier" -> "wider" rather than "weir").
+VOCABULARY_FIELDS = ("title", "keywords", "summary", "related")
+# The longest word the vocabulary keeps (SearchWord.word).
+MAX_WORD_LENGTH = 60
 
 # What a results page shows of each document.
 PAGE_FIELDS = ("kind", "title", "url", "summary", "body")
@@ -26,17 +36,26 @@ def kind_weight() -> Case:
 
 
 class SearchBackend:
-    """What a search backend provides. Every method works on published documents only."""
+    """What a search backend provides. Every method works on published documents only.
 
-    #: Whether misspelt words are corrected (PostgreSQL only).
-    corrects_spelling = False
-
-    def prepare(self, query: ParsedQuery) -> ParsedQuery:
-        """Return the query to search for, e.g. with misspelt words corrected."""
-        return query
+    The spelling vocabulary (`SearchWord`) is kept here, the same on every database: the words of
+    published documents, added as documents are written and dropped when no published one holds them.
+    """
 
     def documents(self, query: ParsedQuery) -> QuerySet[SearchDocument]:
-        """Published documents matching every meaningful word, annotated with `rank`, best first."""
+        """Published documents matching every group of `query.groups`, annotated with `rank`, best first."""
+        raise NotImplementedError
+
+    def matches_any(self, word: str) -> bool:
+        """Whether any published document holds the word (or another form of it, by the backend's stemming)."""
+        raise NotImplementedError
+
+    def holding_any(self, words: set[str]) -> QuerySet[SearchDocument]:
+        """Published documents that may hold any of `words` (more is fine: their text is read again)."""
+        raise NotImplementedError
+
+    def spelling_candidates(self, word: str) -> list[str]:
+        """Vocabulary words that look like `word` (sharing letter triples, or a short word's first letter)."""
         raise NotImplementedError
 
     def counts_and_page(
@@ -54,17 +73,48 @@ class SearchBackend:
 
     def documents_written(self, written: QuerySet[SearchDocument], documents: list[SearchDocument]) -> None:
         """Called after `documents` were saved (`written` selects them), to refresh data derived from their text."""
+        if found := public_words(documents):
+            SearchWord.objects.bulk_create(
+                [SearchWord(word=word) for word in sorted(found)], ignore_conflicts=True, batch_size=1000
+            )
 
     def public_words(self, documents: list[SearchDocument]) -> set[str]:
         """The words of `documents` (not yet saved or just saved) that the public may see."""
-        return set()
+        return public_words(documents)
 
     def words_of(self, documents: QuerySet[SearchDocument]) -> set[str]:
-        """The words of `documents` that data derived from their text holds (read before they change)."""
-        return set()
+        """The vocabulary words of `documents`, read before they change."""
+        return {word for texts in documents.values_list(*VOCABULARY_FIELDS) for word in vocabulary(*texts)}
 
     def words_left(self, words: set[str]) -> None:
-        """Called once documents that held `words` were rewritten or removed: drop what is no longer public."""
+        """Forget the words that no published document holds any more (an unpublished programme's, a
+        deleted person's surname), so that corrections and "did you mean" never offer them back.
+
+        The documents that may still hold one are found through the full-text index, then read with the
+        same tokenizer that built the vocabulary, so a word is kept only if it really is still public.
+        """
+        if not words:
+            return
+        still_public = set()
+        for texts in self.holding_any(words).values_list(*VOCABULARY_FIELDS):
+            still_public |= vocabulary(*texts) & words
+        SearchWord.objects.filter(word__in=words - still_public).delete()
 
     def index_cleared(self) -> None:
         """Called when every document is about to be rewritten, to drop data derived from all of them."""
+        SearchWord.objects.all().delete()
+
+
+def vocabulary(*texts: str) -> set[str]:
+    return {word for text in texts for word in words(text) if 3 <= len(word) <= MAX_WORD_LENGTH and not word.isdigit()}
+
+
+def public_words(documents: list[SearchDocument]) -> set[str]:
+    # Only words the public can already see may be offered as corrections.
+    now = timezone.now()
+    return {
+        word
+        for document in documents
+        if document.status == Status.PUBLISHED and (document.publish_from is None or document.publish_from <= now)
+        for word in vocabulary(*(getattr(document, field) for field in VOCABULARY_FIELDS))
+    }

@@ -3,8 +3,8 @@
 - Each document's `vector` is computed once, when it is written, from four weighted parts: title (A),
   summary (B), body (C) and related names (D), using `search_english` (English stemming with accents
   removed, created by migration 0001). A GIN index on it answers `@@` without reading every row.
-- A word that matches no document at all is replaced by its nearest neighbour in the vocabulary
-  (`SearchWord`, trigram GIN index), so "leadrship" searches for "leadership".
+- Misspelt words are corrected by `search.spelling`; here pg_trgm offers the candidates, through a
+  trigram GIN index on the vocabulary (`SearchWord`), so "leadrship" searches for "leadership" too.
 """
 
 import operator
@@ -13,23 +13,12 @@ from functools import reduce
 from django.contrib.postgres.search import Lexeme, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, QuerySet
-from django.utils import timezone
-
-from publishing.models import Status
 
 from ..models import SearchDocument, SearchWord
-from ..query import STOP_WORDS, ParsedQuery, words
+from ..query import ParsedQuery
 from .base import PAGE_FIELDS, SearchBackend, kind_weight
 
 CONFIG = "search_english"
-
-# The least trigram similarity at which a vocabulary word replaces a misspelt one:
-# 'leadrship' -> 'leadership' scores 0.62, while unrelated words of similar length score under 0.3.
-MIN_SIMILARITY = 0.45
-MIN_CORRECTABLE_LENGTH = 4
-MAX_WORD_LENGTH = 60
-# The text the spelling vocabulary is drawn from.
-VOCABULARY_FIELDS = ("title", "keywords", "summary", "body", "related")
 
 VECTOR = (
     SearchVector("title", "keywords", config=CONFIG, weight="A")
@@ -38,65 +27,55 @@ VECTOR = (
     + SearchVector("related", config=CONFIG, weight="D")
 )
 
-# Only words that match no document at all are corrected, to their nearest vocabulary word. Which words
-# those are is settled first: a word in the vocabulary is known (one unique-index probe), and any other
-# is checked against the vectors, so "doctors" is not "corrected" to "doctor" when "doctors" matches too.
-_CORRECTIONS_SQL = """
-    WITH unknown AS MATERIALIZED (
-        SELECT q.term
-        FROM unnest(%(terms)s::text[]) AS q(term)
-        WHERE NOT EXISTS (SELECT 1 FROM {words} AS known WHERE known.word = q.term)
-        AND NOT EXISTS (
-            SELECT 1 FROM {documents} AS d WHERE d.vector @@ plainto_tsquery(%(config)s::regconfig, q.term)
-        )
-    )
-    SELECT unknown.term, fix.word
-    FROM unknown
-    CROSS JOIN LATERAL (
-        SELECT w.word
-        FROM {words} AS w
-        WHERE w.word %% unknown.term AND similarity(w.word, unknown.term) >= %(min_similarity)s
-        ORDER BY similarity(w.word, unknown.term) DESC, w.word
-        LIMIT 1
-    ) AS fix
+# Spelling candidates for a word: vocabulary words that pg_trgm finds alike (`%`, through the GIN index),
+# and for a short word, whose letter triples say little, words of about its length with its first letter.
+_CANDIDATES_SQL = """
+    (SELECT word FROM {words} WHERE word %% %(word)s ORDER BY similarity(word, %(word)s) DESC, word LIMIT 30)
+    UNION
+    (SELECT word FROM {words} WHERE %(short)s AND left(word, 1) = left(%(word)s, 1)
+     AND length(word) BETWEEN length(%(word)s) - 1 AND length(%(word)s) + 1)
 """
 
 
-def vocabulary(*texts: str) -> set[str]:
-    return {word for text in texts for word in words(text) if 3 <= len(word) <= MAX_WORD_LENGTH and not word.isdigit()}
+def tsquery(groups) -> SearchQuery:
+    """All groups, any alternative of each, all words of an alternative: as `ParsedQuery.groups` says."""
+    return SearchQuery(
+        reduce(
+            operator.and_,
+            (
+                reduce(operator.or_, (reduce(operator.and_, map(Lexeme, phrase)) for phrase in alternatives))
+                for alternatives in groups
+            ),
+        ),
+        config=CONFIG,
+    )
 
 
 class PostgresBackend(SearchBackend):
-    corrects_spelling = True
-
-    def prepare(self, query: ParsedQuery) -> ParsedQuery:
-        candidates = [
-            term
-            for term in query.terms
-            if term not in STOP_WORDS and len(term) >= MIN_CORRECTABLE_LENGTH and not term.isdigit()
-        ]
-        if not candidates:
-            return query
-        sql = _CORRECTIONS_SQL.format(
-            words=connection.ops.quote_name(SearchWord._meta.db_table),
-            documents=connection.ops.quote_name(SearchDocument._meta.db_table),
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, {"terms": candidates, "min_similarity": MIN_SIMILARITY, "config": CONFIG})
-            corrections = {term: word for term, word in cursor.fetchall() if word != term}
-        return query.with_corrections(corrections) if corrections else query
-
     def documents(self, query: ParsedQuery) -> QuerySet[SearchDocument]:
-        terms = query.content_terms
-        if not terms:
+        if not query.groups:
             return SearchDocument.objects.none()
-        tsquery = SearchQuery(reduce(operator.and_, (Lexeme(term) for term in terms)), config=CONFIG)
+        found = tsquery(query.groups)
         return (
             SearchDocument.objects.published()
-            .filter(vector=tsquery)
-            .annotate(rank=SearchRank(F("vector"), tsquery) * kind_weight())
+            .filter(vector=found)
+            .annotate(rank=SearchRank(F("vector"), found) * kind_weight())
             .order_by("-rank", "title", "pk")
         )
+
+    def matches_any(self, word: str) -> bool:
+        return SearchDocument.objects.published().filter(vector=SearchQuery(Lexeme(word), config=CONFIG)).exists()
+
+    def holding_any(self, words: set[str]) -> QuerySet[SearchDocument]:
+        return SearchDocument.objects.published().filter(
+            vector=SearchQuery(reduce(operator.or_, (Lexeme(word) for word in sorted(words))), config=CONFIG)
+        )
+
+    def spelling_candidates(self, word: str) -> list[str]:
+        sql = _CANDIDATES_SQL.format(words=connection.ops.quote_name(SearchWord._meta.db_table))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"word": word, "short": len(word) <= 5})
+            return [row[0] for row in cursor.fetchall()]
 
     def counts_and_page_sql(self, documents, *, kind, start, stop) -> tuple[str, tuple]:
         """The one statement that ranks each match once, counts them by kind and picks the page's ids.
@@ -138,38 +117,4 @@ class PostgresBackend(SearchBackend):
 
     def documents_written(self, written: QuerySet[SearchDocument], documents: list[SearchDocument]) -> None:
         written.update(vector=VECTOR)
-        if found := self.public_words(documents):
-            SearchWord.objects.bulk_create(
-                [SearchWord(word=word) for word in sorted(found)], ignore_conflicts=True, batch_size=1000
-            )
-
-    def public_words(self, documents: list[SearchDocument]) -> set[str]:
-        # Only words the public can already see may be offered as corrections.
-        now = timezone.now()
-        return {
-            word
-            for document in documents
-            if document.status == Status.PUBLISHED and (document.publish_from is None or document.publish_from <= now)
-            for word in vocabulary(*(getattr(document, field) for field in VOCABULARY_FIELDS))
-        }
-
-    def words_of(self, documents: QuerySet[SearchDocument]) -> set[str]:
-        return {word for texts in documents.values_list(*VOCABULARY_FIELDS) for word in vocabulary(*texts)}
-
-    def words_left(self, words: set[str]) -> None:
-        """Forget the words that no published document holds any more (an unpublished programme's, a
-        deleted person's surname), so that "did you mean" never offers them back.
-
-        The documents that may still hold one are found through the vectors' GIN index, then read with the
-        same tokenizer that built the vocabulary, so a word is kept only if it really is still public.
-        """
-        if not words:
-            return
-        may_hold = SearchQuery(reduce(operator.or_, (Lexeme(word) for word in sorted(words))), config=CONFIG)
-        still_public = set()
-        for texts in SearchDocument.objects.published().filter(vector=may_hold).values_list(*VOCABULARY_FIELDS):
-            still_public |= vocabulary(*texts) & words
-        SearchWord.objects.filter(word__in=words - still_public).delete()
-
-    def index_cleared(self) -> None:
-        SearchWord.objects.all().delete()
+        super().documents_written(written, documents)
