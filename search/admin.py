@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from . import log
-from .models import LoggedSearch
+from .models import LoggedSearch, Synonym
 
 PERIODS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last 12 months"}
 DEFAULT_PERIOD = 30
@@ -91,3 +91,12 @@ class LoggedSearchAdmin(admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/search/loggedsearch/no_results.html", context)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Abbreviations and common names people search by. A change applies to the next search; no reindex."""
+
+    list_display = ("term", "meaning")
+    search_fields = ("term", "meaning")
+    fields = ("term", "meaning")

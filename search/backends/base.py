@@ -13,6 +13,9 @@ VOCABULARY_FIELDS = ("title", "keywords", "summary", "related")
 # The longest word the vocabulary keeps (SearchWord.word).
 MAX_WORD_LENGTH = 60
 
+# Above any rank a partial match reaches (a few title words plus a relevance under 1, times at most 1).
+EXACT_TITLE_BONUS = 100.0
+
 # What a results page shows of each document.
 PAGE_FIELDS = ("kind", "title", "url", "summary", "body")
 
@@ -31,6 +34,17 @@ def kind_weight() -> Case:
     return Case(
         *(When(kind=kind.value, then=Value(weight)) for kind, weight in KIND_WEIGHTS.items()),
         default=Value(1.0),
+        output_field=FloatField(),
+    )
+
+
+def exact_title(query: ParsedQuery) -> Case:
+    """A bonus that puts a record whose whole title is what was typed (or its correction) first: "Health
+    service management", the topic, before the work stream that mentions it three times."""
+    texts = [text for text in (query.text, query.corrected_text) if text]
+    return Case(
+        *(When(title__iexact=text, then=Value(EXACT_TITLE_BONUS)) for text in texts),
+        default=Value(0.0),
         output_field=FloatField(),
     )
 

@@ -13,17 +13,21 @@ FTS5's trigram tokenizer needs SQLite 3.34 (Python 3.13 on our machines ships 3.
 """
 
 from django.db import connection
-from django.db.models import Case, FloatField, Q, QuerySet, Value, When
+from django.db.models import F, Func, QuerySet, Value
 from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Length, Replace
 
 from ..fts5 import BM25, match_query, phrase
 from ..models import SearchDocument
-from ..query import ParsedQuery, light_stem
-from .base import SearchBackend, kind_weight
+from ..query import ParsedQuery
+from .base import SearchBackend, exact_title, kind_weight
 
 # Column weights for bm25, in the FTS5 table's column order: title, keywords, summary, body, related.
 # The same 1 : 0.4 : 0.2 : 0.1 as PostgreSQL's default weights for A, B, C and D.
 WEIGHTS = (10.0, 10.0, 4.0, 2.0, 1.0)
+# The columns that count as the title (title and keywords), and the character `highlight` marks matches with.
+TITLE_COLUMNS = (0, 1)
+MARK = "\x01"
 
 # Words sharing the most (rarest) letter triples with the typed one, of about its length; and for a short
 # word, whose triples say little ("wier" shares none with "weir"), words of its length and first letter.
@@ -45,32 +49,18 @@ def bm25_share() -> CombinedExpression:
     return score / (score + Value(1.0))
 
 
-def title_score(groups) -> Value | Case:
-    """How many of the words are in the title: 1 for a word as typed, less for its correction or synonym.
+def title_score() -> CombinedExpression:
+    """How many words of the title (and its keywords) the query matched, as FTS5's `highlight` marks them.
 
     bm25 alone cannot rank a small catalogue: a word in most documents ("leadership") gets almost no
     weight, so "medical leadership" would put a course for medical students before the programme with
     both words in its title. PostgreSQL's ts_rank, without document frequencies, favours the title too.
     """
     score = Value(0.0)
-    for alternatives in groups:
-        score += Case(
-            *(
-                When(_in_title(phrase), then=Value(1.0 if number == 0 else 0.9))
-                for number, phrase in enumerate(alternatives)
-            ),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
+    for column in TITLE_COLUMNS:
+        marked = Func(F("fts__text"), Value(column), Value(MARK), Value(""), function="highlight")
+        score += Length(marked) - Length(Replace(marked, Value(MARK), Value("")))
     return score
-
-
-def _in_title(phrase: tuple[str, ...]) -> Q:
-    condition = Q()
-    for word in phrase:
-        stem = light_stem(word)
-        condition &= Q(title__icontains=stem) | Q(keywords__icontains=stem)
-    return condition
 
 
 def _trigram_query(word: str) -> str:
@@ -84,7 +74,7 @@ class SQLiteBackend(SearchBackend):
         return (
             SearchDocument.objects.published()
             .filter(fts__text__match=match_query(query.groups))
-            .annotate(rank=(title_score(query.groups) + bm25_share()) * kind_weight())
+            .annotate(rank=(title_score() + bm25_share()) * kind_weight() + exact_title(query))
             .order_by("-rank", "title", "pk")
         )
 
