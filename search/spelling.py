@@ -9,7 +9,6 @@ well as the typed one (`ParsedQuery.groups`), so a record that really holds the 
 
 from typing import TYPE_CHECKING
 
-from .models import SearchWord
 from .query import STOP_WORDS, ParsedQuery, parse
 from .synonyms import with_synonyms
 
@@ -74,14 +73,9 @@ def correct(query: ParsedQuery, backend: "SearchBackend") -> ParsedQuery:
     terms = [term for term in query.terms if correctable(term) and term not in query.synonyms]
     if not terms:
         return query
-    known = set(SearchWord.objects.filter(word__in=terms).values_list("word", flat=True))
     corrections = {}
-    for term in terms:
-        # Not in the vocabulary, but another form of a word that is ("doctors" where only "doctor" is
-        # written) matches through stemming: that is not a misspelling.
-        if term in known or backend.matches_any(term):
-            continue
-        if fix := nearest(term, backend.spelling_candidates(term)):
+    for term, candidates in backend.unknown_words_candidates(terms).items():
+        if fix := nearest(term, candidates):
             corrections[term] = fix
     return query.with_corrections(corrections) if corrections else query
 

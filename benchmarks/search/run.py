@@ -4,11 +4,11 @@
     DATABASE_URL=sqlite:////tmp/hsmc_search.sqlite3 .venv/bin/python benchmarks/search/run.py
 
 It creates a throwaway database next to the one DATABASE_URL names (`<name>_search_bench`, dropped at the
-end; on SQLite a file beside it), seeds it with bulk inserts (varied, realistic text; one in ten records a draft; the seed page's own
-programmes and people among them), builds the index with `rebuild_index()`, then sends 200 varied
-queries through the search view with Django's test client and prints the median and 95th percentile,
-the suggestions endpoint's figures, whether the seed page's queries still find their target first at
-this size, and the query plan of a typical query. Then typo tolerance: the same 100 searches spelt
+end; on SQLite a file beside it), seeds it with bulk inserts (varied, realistic text; one in ten records a
+draft; the seed page's own programmes and people among them), builds the index with `rebuild_index()`,
+then sends 200 varied queries through the search view with Django's test client and prints the median
+and 95th percentile, the suggestions endpoint's figures, whether the seed page's queries still find
+their target first at this size, and the query plan of a typical query. Then typo tolerance: the same 100 searches spelt
 right and with one or two slips, and the spelling correction step alone. Targets: 95th percentile under
 50 ms on PostgreSQL and under 100 ms on SQLite; correction adds at most 10 ms at the 95th percentile.
 """
@@ -351,7 +351,8 @@ def typo_report(rng, client, timed, url, backend, correct, with_synonyms, parse)
     print("\nTypo tolerance: 100 two-word queries, spelt right and then with one or two slips in each word")
     report("  Spelt right", [timed(client, url, {"q": query}) for query in right])
     report("  With slips (corrected)", [timed(client, url, {"q": query}) for query in slipped])
-    report("  With slips, searched exactly as typed", [timed(client, url, {"q": q, "spelling": "exact"}) for q in slipped])
+    exact = [timed(client, url, {"q": query, "spelling": "exact"}) for query in slipped]
+    report("  With slips, searched exactly as typed", exact)
     step = []
     fixed = 0
     for query in slipped:
@@ -420,7 +421,8 @@ def main() -> None:
         print(f"Indexed {sum(counts.values())} documents in {time.perf_counter() - started:.1f} s: {counts}")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        print(f"Database: {connection.vendor} {connection.Database.sqlite_version if connection.vendor == 'sqlite' else ''}")
+        version = connection.Database.sqlite_version if connection.vendor == "sqlite" else connection.pg_version
+        print(f"Database: {connection.vendor} {version}")
 
         client = Client()
         timed = Timer(connection)

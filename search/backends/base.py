@@ -72,6 +72,17 @@ class SearchBackend:
         """Vocabulary words that look like `word` (sharing letter triples, or a short word's first letter)."""
         raise NotImplementedError
 
+    def unknown_words_candidates(self, words: list[str]) -> dict[str, list[str]]:
+        """For each of `words` that nothing public holds, its `spelling_candidates`.
+
+        A word is known when it is in the vocabulary, or when a published document matches it through
+        stemming ("doctors" where only "doctor" is written): that is not a misspelling.
+        """
+        known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+        return {
+            word: self.spelling_candidates(word) for word in words if word not in known and not self.matches_any(word)
+        }
+
     def counts_and_page(
         self, documents: QuerySet[SearchDocument], *, kind: str | None, start: int, stop: int
     ) -> tuple[dict[str, int], list[SearchDocument] | None]:

@@ -27,14 +27,33 @@ VECTOR = (
     + SearchVector("related", config=CONFIG, weight="D")
 )
 
-# Spelling candidates for a word: vocabulary words that pg_trgm finds alike (`%`, through the GIN index),
-# and for a short word, whose letter triples say little, words of about its length with its first letter.
+# Spelling candidates for a word: the 30 vocabulary words nearest by trigram distance (a GiST index
+# answers `<->` in order, where a `%` threshold made PostgreSQL read the whole vocabulary), and for a
+# short word, whose letter triples say little ("wier" and "weir" share none), words of its length with
+# its first letter (a range on the unique index).
 _CANDIDATES_SQL = """
-    (SELECT word FROM {words} WHERE word %% %(word)s ORDER BY similarity(word, %(word)s) DESC, word LIMIT 30)
+    (SELECT word FROM {words} ORDER BY word <-> {term} LIMIT 30)
     UNION
-    (SELECT word FROM {words} WHERE %(short)s AND left(word, 1) = left(%(word)s, 1)
-     AND length(word) BETWEEN length(%(word)s) - 1 AND length(%(word)s) + 1)
+    (SELECT word FROM {words} WHERE length({term}) <= 5 AND word >= left({term}, 1) AND word < {next_letter}
+     AND length(word) BETWEEN length({term}) - 1 AND length({term}) + 1)
 """
+
+# Which words nothing public holds, and their candidates, in one round trip. Each word is checked by a
+# branch of its own, with the word as a constant, so that the GIN indexes answer; `{published}` is
+# Django's own query for published documents, the publication rule included.
+_UNKNOWN_WORD_SQL = """
+    SELECT %s::text AS term, %s::text AS next_letter
+    WHERE NOT EXISTS (SELECT 1 FROM {words} AS known WHERE known.word = %s)
+    AND NOT EXISTS (SELECT 1 FROM ({published}) AS p WHERE p.vector @@ plainto_tsquery(%s::regconfig, %s))
+"""
+_UNKNOWN_WORDS_SQL = """
+    WITH unknown AS MATERIALIZED ({unknown})
+    SELECT unknown.term, candidate.word FROM unknown CROSS JOIN LATERAL ({candidates}) AS candidate
+"""
+
+
+def _next_letter(word: str) -> str:
+    return chr(ord(word[0]) + 1)
 
 
 def tsquery(groups) -> SearchQuery:
@@ -72,10 +91,37 @@ class PostgresBackend(SearchBackend):
         )
 
     def spelling_candidates(self, word: str) -> list[str]:
-        sql = _CANDIDATES_SQL.format(words=connection.ops.quote_name(SearchWord._meta.db_table))
+        sql = _CANDIDATES_SQL.format(words=self._words_table, term="%(term)s", next_letter="%(next_letter)s")
         with connection.cursor() as cursor:
-            cursor.execute(sql, {"word": word, "short": len(word) <= 5})
+            cursor.execute(sql, {"term": word, "next_letter": _next_letter(word)})
             return [row[0] for row in cursor.fetchall()]
+
+    def unknown_words_candidates(self, words: list[str]) -> dict[str, list[str]]:
+        if not words:
+            return {}
+        published, published_params = (
+            SearchDocument.objects.published().order_by().values("vector").query.sql_with_params()
+        )
+        branch = _UNKNOWN_WORD_SQL.format(words=self._words_table, published=published)
+        sql = _UNKNOWN_WORDS_SQL.format(
+            unknown=" UNION ALL ".join([branch] * len(words)),
+            candidates=_CANDIDATES_SQL.format(
+                words=self._words_table, term="unknown.term", next_letter="unknown.next_letter"
+            ),
+        )
+        params = [
+            param for word in words for param in (word, _next_letter(word), word, *published_params, CONFIG, word)
+        ]
+        found: dict[str, list[str]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for term, word in cursor.fetchall():
+                found.setdefault(term, []).append(word)
+        return found
+
+    @property
+    def _words_table(self) -> str:
+        return connection.ops.quote_name(SearchWord._meta.db_table)
 
     def counts_and_page_sql(self, documents, *, kind, start, stop) -> tuple[str, tuple]:
         """The one statement that ranks each match once, counts them by kind and picks the page's ids.

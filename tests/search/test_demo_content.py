@@ -28,7 +28,6 @@ def test_demo_content_is_found_as_soon_as_it_is_loaded(demo, query, expected_fir
     assert search(query)[0].title == expected_first
 
 
-@pytest.mark.postgres
 def test_a_misspelling_finds_demo_leadership_programmes(demo):
     assert "Leadership" in search("leadrship")[0].title
 

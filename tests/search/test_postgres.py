@@ -69,3 +69,12 @@ def test_a_document_removed_between_counting_and_reading_is_left_out_not_an_erro
     monkeypatch.undo()
     invalidate_all_pages()  # the search page itself is cached
     assert len(first_titles(client, "leadership")) == before + 1
+
+
+def test_the_nearest_words_index_answers_spelling_candidates(seed):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN SELECT word FROM search_searchword ORDER BY word <-> 'leadrship' LIMIT 30")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_word_trgm_nearest" in plan
+    assert "leadership" in PostgresBackend().unknown_words_candidates(["leadrship"])["leadrship"]
