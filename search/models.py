@@ -169,6 +169,8 @@ class Synonym(models.Model):
     def clean(self) -> None:
         if len(words(self.term)) != 1:
             raise ValidationError({"term": "Enter one word, without spaces or punctuation (e.g. HEEWM)."})
+        # Normalised before the unique check runs, so "HEEWM" is seen to repeat a stored "heewm".
+        self.term = words(self.term)[0]
         if not [word for word in words(self.meaning) if word not in STOP_WORDS]:
             raise ValidationError({"meaning": "Enter at least one word to search for."})
 

@@ -62,3 +62,13 @@ def test_a_synonym_must_be_one_word(editor_client):
     assert response.status_code == 200
     assert "Enter one word" in response.content.decode()
     assert not Synonym.objects.filter(meaning="Senior leaders programme").exists()
+
+
+def test_a_synonym_already_defined_in_other_capitals_is_refused_not_an_error(editor_client):
+    response = editor_client.post(
+        reverse("admin:search_synonym_add"),
+        {"term": "HEEWM", "meaning": "Health Education England in the West Midlands"},
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Synonym.objects.filter(term="heewm").count() == 1
