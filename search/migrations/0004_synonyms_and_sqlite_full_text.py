@@ -53,7 +53,16 @@ CREATE TRIGGER search_word_trigram_update AFTER UPDATE ON search_searchword BEGI
 END;
 """.split("\n\n")
 ]
-DROP_FULL_TEXT = ["DROP TABLE search_word_trigram;", "DROP TABLE search_document_fts;"]
+# The triggers belong to the real tables, so dropping the FTS5 tables alone would leave them behind.
+DROP_FULL_TEXT = [
+    *(
+        f"DROP TRIGGER {table}_{event};"
+        for table in ("search_document_fts", "search_word_trigram")
+        for event in ("insert", "delete", "update")
+    ),
+    "DROP TABLE search_word_trigram;",
+    "DROP TABLE search_document_fts;",
+]
 
 
 def fill_vocabulary(apps, schema_editor):
