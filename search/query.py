@@ -74,6 +74,8 @@ class ParsedQuery:
     corrections: dict[str, str] = field(default_factory=dict)
     # Words staff defined as meaning something else too (search.models.Synonym): term -> phrases, as words.
     synonyms: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    # The parts of a hyphenated word typed -> the word written whole ("inter-calated" -> "intercalated").
+    joined: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_searchable(self) -> bool:
@@ -104,6 +106,9 @@ class ParsedQuery:
             alternatives = [(term,)]
             if corrected := self.corrections.get(term):
                 alternatives.append((corrected,))
+            if whole := self.joined.get(term):
+                # Each part's group accepts the whole word, so together they match it written as one.
+                alternatives.append((whole,))
             alternatives.extend(self.synonyms.get(term, ()))
             groups.append(tuple(dict.fromkeys(alternatives)))
         return tuple(groups)
@@ -140,7 +145,20 @@ def parse(raw: str | None) -> ParsedQuery:
     terms = tuple(dict.fromkeys(term[:MAX_TERM_LENGTH] for term in words(text)))[:MAX_TERMS]
     if not terms:
         return ParsedQuery(text=text, truncated=truncated, problem="Enter a word or name to search for.")
-    return ParsedQuery(text=text, terms=terms, truncated=truncated)
+    return ParsedQuery(text=text, terms=terms, truncated=truncated, joined=_joined(text, terms))
+
+
+_HYPHENATED = re.compile(r"[^\W_]+(?:[-‐‑–][^\W_]+)+")
+
+
+def _joined(text: str, terms: tuple[str, ...]) -> dict[str, str]:
+    """The same joined spellings the index keeps for hyphenated titles (search.documents.title_keywords)."""
+    joined = {}
+    for match in _HYPHENATED.findall(text):
+        parts = words(match)
+        whole = "".join(parts)[:MAX_TERM_LENGTH]
+        joined.update({part: whole for part in parts if part in terms and part != whole})
+    return joined
 
 
 def normalised_term(query: ParsedQuery) -> str:

@@ -70,7 +70,10 @@ def correctable(term: str) -> bool:
 
 def correct(query: ParsedQuery, backend: "SearchBackend") -> ParsedQuery:
     """The query with each word that nothing public holds corrected to its nearest vocabulary word."""
-    terms = [term for term in query.terms if correctable(term) and term not in query.synonyms]
+    # An abbreviation staff defined, or part of a hyphenated word, is not a misspelling.
+    terms = [
+        term for term in query.terms if correctable(term) and term not in query.synonyms and term not in query.joined
+    ]
     if not terms:
         return query
     corrections = {}

@@ -59,3 +59,9 @@ def test_snippet_falls_back_to_the_start_of_the_first_text():
 
 def test_typed_words_are_capped_like_the_parsed_terms():
     assert typed_words(" ".join(f"w{n}" for n in range(200))) == [f"w{n}" for n in range(MAX_TERMS)]
+
+
+def test_a_hyphenated_word_may_also_be_written_whole():
+    query = parse("inter-calated course")
+    assert query.terms == ("inter", "calated", "course")
+    assert query.groups == ((("inter",), ("intercalated",)), (("calated",), ("intercalated",)), (("course",),))

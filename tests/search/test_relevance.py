@@ -38,6 +38,7 @@ QUERIES = [
     ("medicall leadership in practise", MEDICAL),  # doubled letter, British verb for the noun
     ("intercalated", INTERCALATED),
     ("intercalted", INTERCALATED),  # missing letter
+    ("inter-calated", INTERCALATED),  # hyphenated
     ("aspiring leaders", ASPIRING),
     ("aspirng healthcare leaders", ASPIRING),  # missing letter
     ("evaluation of leadership development", EVALUATION),
