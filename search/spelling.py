@@ -93,7 +93,7 @@ def did_you_mean(query: ParsedQuery, backend: "SearchBackend", found: int) -> st
     suggested = []
     for term in query.terms:
         fix = query.corrections.get(term)
-        if fix is None and correctable(term) and term not in query.synonyms:
+        if fix is None and correctable(term) and term not in query.synonyms and term not in query.joined:
             fix = nearest(term, backend.spelling_candidates(term))
         changed |= fix is not None
         suggested.append(fix or term)
