@@ -170,7 +170,7 @@ def test_health_check_answers_503_when_the_database_is_unreachable(database_down
 
 def test_gunicorn_recycles_each_worker_after_a_bounded_number_of_requests(server_env, tmp_path):
     defaults = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
-    assert 0 < defaults["max_requests"] <= 10_000
+    assert 0 < defaults["max_requests"] <= 50_000  # bounded, but rare enough not to stall requests
     assert defaults["max_requests_jitter"] > 0  # workers do not all restart at the same moment
 
     env = server_env(
