@@ -15,8 +15,9 @@ from .synonyms import with_synonyms
 if TYPE_CHECKING:
     from .backends.base import SearchBackend
 
-# Shorter words are too easily "corrected" into other real words (and pg_trgm says little about them).
-MIN_CORRECTABLE_LENGTH = 4
+# Two-letter words are too easily "corrected" into other real words; a three-letter one gets one slip only
+# ("ian" for Iain), and only when it is in no published record and no vocabulary word.
+MIN_CORRECTABLE_LENGTH = 3
 MAX_CORRECTABLE_LENGTH = 40
 
 

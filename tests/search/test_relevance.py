@@ -70,6 +70,7 @@ QUERIES = [
     ("deborah davidsen", "Deborah Davidson"),  # wrong letter
     ("annette neath", "Annette Neath"),
     ("snellling", "Iain Snelling"),  # doubled letter
+    ("ian snelling", "Iain Snelling"),  # a missing letter in a three-letter word
     ("yvonne sawbrige", "Yvonne Sawbridge"),  # missing letter
     ("mervyn conroy", "Mervyn Conroy"),
     ("robin miller", "Robin Miller"),
