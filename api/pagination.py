@@ -1,7 +1,7 @@
 """Page-number pagination that refuses a page size it will not serve instead of silently clamping it."""
 
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -9,6 +9,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 100
     # Only the documented page numbers: "last" would be a second, undocumented spelling.
     last_page_strings = ()
+
+    def get_page_number(self, request, paginator):
+        # DRF reads an empty "?page=" as page 1; the schema declares an integer, so it is an invalid page.
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.strip():
+            raise NotFound(self.invalid_page_message.format(page_number=raw, message=""))
+        return super().get_page_number(request, paginator)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

@@ -211,7 +211,7 @@ def test_a_slug_that_names_nothing_finds_nothing(client, catalogue, name):
     assert response.json()["count"] == 0
 
 
-@pytest.mark.parametrize("page", ["abc", "-1", "0", "999999", "1.5", "last"])
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "999999", "1.5", "last", "", " "])
 def test_a_page_that_does_not_exist_is_a_404_with_a_json_body(client, catalogue, page):
     response = programme_list(client, page=page)
 
