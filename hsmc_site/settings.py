@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "programmes",
     "research",
     "contacts",
+    "alerts",
     "search",
     "api",
     "sitecontent",
@@ -371,6 +372,19 @@ ENQUIRY_RATE_WINDOW = env_int("ENQUIRY_RATE_WINDOW", 600)
 ENQUIRY_MIN_SECONDS = env_int("ENQUIRY_MIN_SECONDS", 3)
 # A form older than this many seconds must be sent again (what was typed is kept).
 ENQUIRY_FORM_MAX_AGE = env_int("ENQUIRY_FORM_MAX_AGE", 60 * 60 * 24)
+
+# E-MAIL ALERTS (alerts/): "e-mail me when applications open"
+# A request must be confirmed within this many days; unconfirmed ones are then deleted (manage.py purge_alerts).
+ALERT_CONFIRM_DAYS = env_int("ALERT_CONFIRM_DAYS", 7)
+# How long the link to see and cancel one's alerts works.
+ALERT_MANAGE_LINK_DAYS = env_int("ALERT_MANAGE_LINK_DAYS", 7)
+# The reminder goes this many days before an intake's application deadline.
+ALERT_REMINDER_DAYS = env_int("ALERT_REMINDER_DAYS", 14)
+# An address is deleted this many months after the last alert sent to it (or after it subscribed, if none was).
+ALERT_RETENTION_MONTHS = env_int("ALERT_RETENTION_MONTHS", 24)
+# At most ALERT_RATE_LIMIT alert forms per client address in ALERT_RATE_WINDOW seconds (shared via the cache).
+ALERT_RATE_LIMIT = env_int("ALERT_RATE_LIMIT", 5)
+ALERT_RATE_WINDOW = env_int("ALERT_RATE_WINDOW", 600)
 
 # EDITORIAL WORKFLOW AND BACKGROUND WORK
 # ------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ urlpatterns = [
     path("research/", include("research.urls")),
     path("search/", include("search.urls")),
     path("contact/", include("contacts.urls")),
+    path("alerts/", include("alerts.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("feeds/", include((feed_patterns, "feeds"))),
     path("api/", include("api.urls")),

@@ -33,6 +33,7 @@ def staff_group(name: str) -> Group:
         import_module("hsmc_site.migrations.0002_publishers").create_publishers(migrated, None)
         import_module("hsmc_site.migrations.0003_publishers_view_search_log").grant_search_log(migrated, None)
         import_module("sitecontent.migrations.0002_defaults_and_permissions").grant_permissions(migrated, None)
+        import_module("alerts.migrations.0002_staff_see_demand").grant_demand(migrated, None)
     return Group.objects.get(name=name)
 
 
