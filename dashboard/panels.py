@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from alerts.models import ProgrammeDemand
+from alerts.selectors import with_demand
 from contacts.models import Enquiry
 from publishing.models import ChangeState, PendingChange, Publishable
 from publishing.workflow import PUBLISH_PERMISSION, can_edit
@@ -172,6 +174,27 @@ def enquiries_waiting() -> Panel:
     return panel
 
 
+def waiting_for_applications() -> Panel:
+    """Demand for intakes: how many people asked to be e-mailed about each programme (counts, never names)."""
+    wanted = (
+        with_demand(ProgrammeDemand.objects.published().only("title", "availability"))
+        .filter(waiting__gt=0)
+        .order_by("-waiting", "title")
+    )
+    changelist = reverse("admin:alerts_programmedemand_changelist")
+    panel = Panel(
+        "People waiting to hear about programmes",
+        "Nobody has asked for an e-mail alert about a programme yet.",
+        total=wanted.count(),
+        more_url=changelist,
+    )
+    for programme in wanted[:LINES_PER_PANEL]:
+        waiting = programme.waiting
+        detail = f"{waiting} {'person' if waiting == 1 else 'people'} waiting; {programme.availability_label.lower()}"
+        panel.lines.append(Line(programme.title, f"{changelist}?{urlencode({'q': programme.title})}", detail))
+    return panel
+
+
 def searches_without_results() -> Panel:
     search_log.flush()  # the searches still waiting in the buffer, as the search log's own pages do
     since = timezone.now() - datetime.timedelta(days=SEARCH_LOG_DAYS)
@@ -209,6 +232,8 @@ def panels_for(user, site: AdminSite) -> list[Panel]:
         panels += [waiting_for_review(), scheduled()]
     if user.has_perm("contacts.view_enquiry"):
         panels.append(enquiries_waiting())
+    if user.has_perm("alerts.view_programmedemand"):
+        panels.append(waiting_for_applications())
     if editable:
         panels += [due_for_review(editable), broken_links(editable)]
     if user.has_perm("search.view_loggedsearch"):
