@@ -179,6 +179,8 @@ class PrivacyNoticeView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["retention_months"] = settings.ENQUIRY_RETENTION_MONTHS
+        context["alert_confirm_days"] = settings.ALERT_CONFIRM_DAYS
+        context["alert_retention_months"] = settings.ALERT_RETENTION_MONTHS
         context["notice"] = centre.current().privacy_notice  # as editors wrote it (sitecontent)
         return context
 

@@ -81,6 +81,18 @@ def from_settings() -> Centre:
     )
 
 
+# E-mail alerts (the alerts app); how long addresses are kept is added by the page itself, from settings.
+ALERTS_PRIVACY_SECTION = (
+    "<h2>E-mail alerts</h2>"
+    "<p>If you ask us to e-mail you when applications open, we keep only your e-mail address, what you asked to "
+    "follow (a programme, an area of work or a search of our programmes) and when you asked, confirmed and were "
+    "last sent an alert. We use it only to send you those alerts, at most one e-mail a day, and only once you "
+    "have confirmed the request from the e-mail we send you: that confirmation is your consent. Staff see how "
+    "many people are waiting to hear about each programme, never who they are.</p>"
+    "<p>Every alert has a link to unsubscribe with one click, which deletes your address straight away.</p>"
+)
+
+
 def default_privacy_notice() -> str:
     """The notice as the site first published it; how long enquiries are kept is added by the page itself."""
     name, short, email = settings.SITE_NAME, settings.SITE_SHORT_NAME, settings.CENTRE_EMAIL
@@ -103,8 +115,7 @@ def default_privacy_notice() -> str:
         "<h2>Who sees it</h2>"
         "<p>The staff your enquiry is routed to (the programme's leads or the key contacts for the area of work, "
         "or our enquiries team), and the small group of staff who manage enquiries. Our e-mail and hosting "
-        "providers process it on our behalf under contract.</p>"
-        "<h2>Your rights</h2>"
+        "providers process it on our behalf under contract.</p>" + ALERTS_PRIVACY_SECTION + "<h2>Your rights</h2>"
         "<p>You can ask for a copy of the information we hold about you, ask us to correct it, or ask us to "
         "delete it sooner, at any time. You can also withdraw your consent. E-mail "
         f'<a href="mailto:{email}">{email}</a> and quote your enquiry reference if you have it.</p>'
