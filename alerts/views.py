@@ -172,9 +172,7 @@ class ManageView(LinkView):
 
     def get_context_data(self, **kwargs):
         alerts = self.record.alerts.select_related("programme", "work_stream")
-        return super().get_context_data(
-            alerts=[(alert, Target.of(alert)) for alert in alerts], token=self.kwargs["token"], **kwargs
-        )
+        return super().get_context_data(alerts=[(alert, Target.of(alert)) for alert in alerts], **kwargs)
 
     def post(self, request, *args, **kwargs):
         if "all" in request.POST:
