@@ -112,7 +112,7 @@ def pending_items(subscriber: Subscriber, *, on: datetime.date) -> list[Item]:
         items += [
             Item(Notice.Stage.NEW_PROGRAMME, programme)
             for programme in candidates
-            if programme.appeared >= new_since[programme.pk]
+            if programme.appeared > new_since[programme.pk]
         ]
     return sorted(items, key=lambda item: item.sort_key)
 
