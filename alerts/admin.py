@@ -24,7 +24,9 @@ class ProgrammeDemandAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return with_demand(super().get_queryset(request).published())
+        # Annotated before ordering: the default get_queryset() orders by get_ordering() first.
+        published = self.model._default_manager.published()
+        return with_demand(published).order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         return ["-waiting", "title"]  # the most wanted first (an annotation, so not `ordering`)

@@ -72,14 +72,14 @@ def expire_unconfirmed(*, now: datetime.datetime | None = None) -> int:
     """Delete requests not confirmed within ALERT_CONFIRM_DAYS, and addresses left with no alert."""
     now = now or timezone.now()
     with transaction.atomic():
-        deleted, _ = Alert.objects.unconfirmed_since(
+        _, deleted = Alert.objects.unconfirmed_since(
             now - datetime.timedelta(days=settings.ALERT_CONFIRM_DAYS)
         ).delete()
         Subscriber.objects.without_alerts().filter(created_at__lt=now - RESEND_AFTER).delete()
-    return deleted
+    return deleted.get("alerts.Alert", 0)
 
 
 def purge_inactive(*, now: datetime.datetime | None = None) -> int:
     """Delete addresses sent nothing for ALERT_RETENTION_MONTHS (the retention policy)."""
-    deleted, _ = Subscriber.objects.past_retention(months=settings.ALERT_RETENTION_MONTHS, now=now).delete()
-    return deleted
+    _, deleted = Subscriber.objects.past_retention(months=settings.ALERT_RETENTION_MONTHS, now=now).delete()
+    return deleted.get("alerts.Subscriber", 0)
