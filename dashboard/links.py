@@ -47,7 +47,7 @@ def links_in_published_records() -> dict[str, list[Place]]:
     found: dict[str, list[Place]] = defaultdict(list)
     own_site = settings.SITE_URL.rstrip("/")
     for model in apps.get_models():
-        if not issubclass(model, Publishable):
+        if not issubclass(model, Publishable) or model._meta.proxy:  # a proxy (alerts' demand report) repeats its rows
             continue
         fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.URLField | models.TextField)]
         if not fields:

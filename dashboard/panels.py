@@ -218,13 +218,18 @@ def searches_without_results() -> Panel:
     return panel
 
 
+def _publishable(model) -> bool:
+    # A proxy (alerts' read-only demand report over programmes) is not a second kind of record to edit.
+    return issubclass(model, Publishable) and not model._meta.proxy
+
+
 def may_check_links(user, site: AdminSite) -> bool:
-    return any(issubclass(model, Publishable) and can_edit(user, model) for model in site._registry)
+    return any(_publishable(model) and can_edit(user, model) for model in site._registry)
 
 
 def panels_for(user, site: AdminSite) -> list[Panel]:
     """The dashboard of `user`, in the order they are likely to act on it."""
-    editable = [model for model in site._registry if issubclass(model, Publishable) and can_edit(user, model)]
+    editable = [model for model in site._registry if _publishable(model) and can_edit(user, model)]
     panels = []
     if editable:
         panels.append(your_drafts(user))

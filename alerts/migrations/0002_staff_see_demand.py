@@ -1,10 +1,10 @@
-"""Every staff group may view the demand report (counts only; there is nothing else to see)."""
+"""Those who plan and publish programmes may view the demand report (counts only; nothing else to see)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 # Frozen as they were at this migration (hsmc_site.roles).
-STAFF_GROUPS = ["Content editors", "Publishers", "Enquiry handlers"]
+STAFF_GROUPS = ["Content editors", "Publishers"]
 
 
 def grant_demand(apps, schema_editor):

@@ -266,6 +266,7 @@ def test_staff_without_a_role_are_told_why_and_a_superuser_sees_every_panel():
         "Waiting for your review",
         "Scheduled to go live",
         "Enquiries waiting for a reply",
+        "People waiting to hear about programmes",
         "Pages due for review",
         "Broken links to other sites",
         "Searches that found nothing",
