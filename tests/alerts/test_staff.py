@@ -87,7 +87,7 @@ def test_the_privacy_migration_adds_the_alerts_section_once_before_your_rights(d
 
     from sitecontent.models import CentreDetails
 
-    migration = import_module("sitecontent.migrations.0003_privacy_notice_covers_alerts")
+    migration = import_module("sitecontent.migrations.0005_privacy_notice_covers_alerts")
     CentreDetails.objects.update(privacy_notice="<h2>Who we are</h2><p>Us.</p><h2>Your rights</h2><p>Many.</p>")
     migrated = MigrationLoader(connection).project_state().apps
     migration.add_alerts_section(migrated, None)

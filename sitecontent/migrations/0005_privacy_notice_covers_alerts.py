@@ -40,6 +40,6 @@ def remove_alerts_section(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("sitecontent", "0002_defaults_and_permissions")]
+    dependencies = [("sitecontent", "0004_postcode_and_awarding_body")]
 
     operations = [migrations.RunPython(add_alerts_section, remove_alerts_section)]
