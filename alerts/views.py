@@ -47,7 +47,12 @@ class RateLimitedFormView(PageMixin, FormView):
             window=settings.ALERT_RATE_WINDOW,
         )
         if verdict.limited:
-            form = self.form_class(browser=self.browser(), action=request.get_full_path())
+            # A fresh form (its token is spent), with the address the person typed still in it.
+            form = self.form_class(
+                browser=self.browser(),
+                action=request.get_full_path(),
+                initial={"email": request.POST.get("email", "")[:254]},
+            )
             context = self.get_context_data(
                 form=form, rate_limited=True, retry_after_minutes=-(-verdict.retry_after // 60)
             )

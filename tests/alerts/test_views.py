@@ -78,6 +78,7 @@ def test_the_form_is_rate_limited_per_client(submit, subscribe_url, settings):
     response = submit(subscribe_url, "person3@example.nhs.uk")
     assert response.status_code == 429
     assert "Retry-After" in response
+    assert 'value="person3@example.nhs.uk"' in response.text  # what they typed is kept
     assert Alert.objects.count() == 2
 
 
