@@ -76,6 +76,22 @@ def test_replacing_a_photo_removes_the_old_file_and_its_renditions(committed, me
     assert default_storage.exists(person.photo_160w.name)
 
 
+def test_a_record_read_from_the_database_costs_no_image_bookkeeping_and_still_makes_renditions(committed):
+    """imagekit's post_init listener (on every model instance of every page) is off; renditions still follow
+    a new image on a record read afresh, as the admin and the workflow read them."""
+    with committed():
+        person = PersonFactory(photo=jpeg(800, 800), photo_alt="First photo")
+
+    fresh = type(person).objects.get(pk=person.pk)
+    assert not hasattr(fresh, "_ik")  # nothing ran on loading it
+    with committed():
+        fresh.photo = jpeg(600, 600, colour=(200, 40, 40))
+        fresh.save()
+
+    assert stored_image(fresh.photo_160w.name).size == (160, 160)
+    assert fresh.photo_160w.name != person.photo_160w.name
+
+
 def test_deleting_a_record_removes_its_image_files(committed):
     with committed():
         programme = ProgrammeFactory(image=jpeg(1600, 900), image_alt="A cohort at work")
