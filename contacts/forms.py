@@ -30,8 +30,89 @@ class SingleLineField(forms.CharField):
         return _WHITESPACE_AND_CONTROLS.sub(" ", value).strip() if value else value
 
 
-class EnquiryForm(forms.Form):
-    """The public enquiry form. Spam defences: a honeypot field and a signed time-to-submit token."""
+class HumanCheckedForm(forms.Form):
+    """A public form's spam defences: a honeypot field, and a signed, single-use time-to-submit token bound to
+    the browser that was shown the form (its CSRF secret). The enquiry form and the alert forms use them.
+
+    Subclasses name what is sent (`what`) and what the person should look over (`details`) in the messages.
+    """
+
+    what = "the form"
+    details = "your details"
+    # The whole-form template (an error summary linking to each field) and its heading.
+    template = "includes/form_with_error_summary.html"
+    error_summary_title = "There is a problem"
+    error_summary_heading = "h2"
+
+    # Honeypot: hidden from sighted visitors by CSS, labelled for everyone else; people leave it empty.
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    rendered_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, browser: str = "", **kwargs):
+        # The browser's CSRF secret: the time-to-submit token is issued to, and accepted from, that browser only.
+        self.browser = browser
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["rendered_at"] = issue_form_token(browser=browser)
+
+    def refresh_token(self) -> None:
+        """Issue a new time-to-submit token for a form shown again, keeping everything typed."""
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("rendered_at")] = issue_form_token(browser=self.browser)
+        else:
+            self.initial["rendered_at"] = issue_form_token(browser=self.browser)
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(
+                f"Leave this field empty: it is there to catch automated spam. Clear it and send {self.what} again."
+            )
+        return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_time_to_submit()
+        return cleaned
+
+    def _check_time_to_submit(self) -> None:
+        token = self.data.get(self.add_prefix("rendered_at"), "")
+        max_age = settings.ENQUIRY_FORM_MAX_AGE
+        try:
+            elapsed = seconds_since_token(token, browser=self.browser, max_age=max_age)
+        except signing.SignatureExpired:
+            self.add_error(
+                None,
+                "This page was open for a long time, so for your security please send the form again. "
+                "Everything you typed is still here.",
+            )
+        except signing.BadSignature:
+            self.add_error(None, f"Something went wrong with the form. Please check {self.details} and send it again.")
+        else:
+            if elapsed < settings.ENQUIRY_MIN_SECONDS:
+                self.add_error(
+                    None,
+                    "That was quicker than we expected, so we could not be sure it was a person sending it. "
+                    f"Please check {self.what} and send it again.",
+                )
+            elif not spend_form_token(token, max_age=max_age):
+                self.add_error(
+                    None,
+                    f"This form has already been sent. If you meant to send it again, check {self.details} and "
+                    "send it again.",
+                )
+
+
+class EnquiryForm(HumanCheckedForm):
+    """The public enquiry form, with the spam defences of `HumanCheckedForm`."""
+
+    what = "your enquiry"
+    error_summary_title = "There is a problem with your enquiry"
+    error_summary_heading = "h3"  # the form sits under the page's "Send an enquiry" heading
 
     name = SingleLineField(
         label="Your name",
@@ -130,17 +211,8 @@ class EnquiryForm(forms.Form):
     consent = forms.BooleanField(
         error_messages={"required": "Tick the box to agree that we may contact you about your enquiry."},
     )
-    # Honeypot: hidden from sighted visitors by CSS, labelled for everyone else; people leave it empty.
-    website = forms.CharField(
-        label="Leave this empty",
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    rendered_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, browser: str = "", **kwargs):
-        # The browser's CSRF secret: the time-to-submit token is issued to, and accepted from, that browser only.
-        self.browser = browser
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["work_stream"].queryset = (
             WorkStream.objects.published().only("slug", "title").order_by("order", "title")
@@ -151,19 +223,17 @@ class EnquiryForm(forms.Form):
             "privacy notice</a>.",
             reverse("contacts:privacy"),
         )
-        if not self.is_bound:
-            self.initial["rendered_at"] = issue_form_token(browser=browser)
         self.helper = self.build_helper()
 
-    @staticmethod
-    def build_helper() -> FormHelper:
+    @classmethod
+    def build_helper(cls) -> FormHelper:
         helper = FormHelper()
         helper.form_id = "enquiry-form"
         helper.form_method = "post"
         helper.form_action = reverse_lazy("contacts:contact") + "#enquiry"
         # Server-side messages, the same for every browser, instead of native validation bubbles.
         helper.attrs = {"novalidate": ""}
-        helper.template = "contacts/includes/enquiry_form.html"
+        helper.template = cls.template
         helper.layout = Layout(
             Fieldset(
                 "About you",
@@ -195,51 +265,8 @@ class EnquiryForm(forms.Form):
         )
         return helper
 
-    def refresh_token(self) -> None:
-        """Issue a new time-to-submit token for a form shown again, keeping everything typed."""
-        if self.is_bound:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("rendered_at")] = issue_form_token(browser=self.browser)
-        else:
-            self.initial["rendered_at"] = issue_form_token(browser=self.browser)
-
-    def clean_website(self):
-        if self.cleaned_data["website"]:
-            raise forms.ValidationError(
-                "Leave this field empty: it is there to catch automated spam. Clear it and send your enquiry again."
-            )
-        return ""
-
     def clean(self):
         cleaned = super().clean()
-        self._check_time_to_submit()
         if cleaned.get("kind") == Enquiry.Kind.COMMISSION and not cleaned.get("organisation"):
             self.add_error("organisation", "Enter the organisation you are commissioning for.")
         return cleaned
-
-    def _check_time_to_submit(self) -> None:
-        token = self.data.get(self.add_prefix("rendered_at"), "")
-        max_age = settings.ENQUIRY_FORM_MAX_AGE
-        try:
-            elapsed = seconds_since_token(token, browser=self.browser, max_age=max_age)
-        except signing.SignatureExpired:
-            self.add_error(
-                None,
-                "This page was open for a long time, so for your security please send the form again. "
-                "Everything you typed is still here.",
-            )
-        except signing.BadSignature:
-            self.add_error(None, "Something went wrong with the form. Please check your details and send it again.")
-        else:
-            if elapsed < settings.ENQUIRY_MIN_SECONDS:
-                self.add_error(
-                    None,
-                    "That was quicker than we expected, so we could not be sure it was a person sending it. "
-                    "Please check your enquiry and send it again.",
-                )
-            elif not spend_form_token(token, max_age=max_age):
-                self.add_error(
-                    None,
-                    "This form has already been sent. If you meant to send another enquiry, check your details "
-                    "and send it again.",
-                )
