@@ -16,7 +16,7 @@ value is computed each time, as if nothing were stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 
@@ -35,7 +35,7 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
         if stored is not None:
             versions, expires, value = stored
             if expires > middleware.wall_clock() and cache.get_many(list(versions)) == versions:
-                _record_reads(versions)
+                _record_reads(key.removeprefix(TABLE_KEY) for key in versions)
                 return value
     except Exception as exc:
         breaker.trip(exc)
@@ -47,7 +47,7 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
         value = compute()
     finally:
         _tables_read.reset(token)
-    _record_reads({TABLE_KEY + table: None for table in reads})
+    _record_reads(reads)
     if before is not None:
         versions = {TABLE_KEY + table: before[TABLE_KEY + table] for table in reads if TABLE_KEY + table in before}
         try:
@@ -61,8 +61,8 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def _record_reads(versions: dict) -> None:
+def _record_reads(tables: Iterable[str]) -> None:
     """A page being rendered for the page cache depends on what the value was made from, hit or miss."""
     outer = _tables_read.get()
     if outer is not None:
-        outer.update(key.removeprefix(TABLE_KEY) for key in versions)
+        outer.update(tables)
