@@ -66,15 +66,11 @@ class HomeView(PageMixin, TemplateView):
             f"home:acting-now:{self.featured_limit}:{','.join(map(str, chosen_ids))}",
             lambda: acting_now(exclude=chosen_ids, limit=self.featured_limit),
         )
-        cards_by_id = Programme.objects.published().for_cards().in_bulk([*chosen_ids, *acting_ids])
-        featured = [cards_by_id[pk] for pk in chosen_ids if pk in cards_by_id]
-        featured += [cards_by_id[pk] for pk in acting_ids if pk in cards_by_id][
-            : max(0, self.featured_limit - len(featured))
-        ]
+        featured_ids = [*chosen_ids, *acting_ids[: max(0, self.featured_limit - len(chosen_ids))]]
         context.update(
             home=home,
             cards=cards,
-            featured_programmes=featured,
+            featured_programmes=list(Programme.objects.published().cards(featured_ids).values()),
             programme_count=sum(kind_counts.values()),
             kind_counts=kind_counts,
             kinds=[

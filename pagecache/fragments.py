@@ -10,36 +10,107 @@ For work that costs the same on every request and grows with the catalogue (the 
 the catalogue's facets, say), whether or not the whole page can be cached: a new filter combination, a
 search or a crawler walking facets still misses the page cache, and should not pay for it again.
 
-Only for what the public sees: a value must never depend on who asks. If the cache is unreachable the
-value is computed each time, as if nothing were stored.
+`render_each(template, ids, records, ...)` does the same for rendered cards, one entry per record: a card
+made for one page serves every page, filter combination and search that shows the record, and a page whose
+cards are all stored reads none of their records.
+
+Only for what the public sees: a value must never depend on who asks. If the cache is unreachable, and
+inside a preview (whose writes are rolled back: pagecache.middleware.versions_frozen), values are computed
+each time, as if nothing were stored, and nothing is stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from . import middleware
-from .middleware import TABLE_KEY, _table_versions, _tables_read, breaker, page_cache
+from .middleware import TABLE_KEY, _table_versions, _tables_read, _versions_frozen, breaker, page_cache
 
 FRAGMENT_KEY = "pagecache:fragment:v1:"
 
 
 def remember[T](key: str, compute: Callable[[], T]) -> T:
-    if not (settings.FRAGMENT_CACHE_ENABLED and breaker.closed()):
+    if not _in_use():
         return compute()
     cache = page_cache()
     try:
         stored = cache.get(FRAGMENT_KEY + key)
-        if stored is not None:
-            versions, expires, value = stored
-            if expires > middleware.wall_clock() and cache.get_many(list(versions)) == versions:
-                _record_reads(key.removeprefix(TABLE_KEY) for key in versions)
-                return value
+        if stored is not None and _unchanged({key: stored}, cache):
+            _record_reads(_tables_of(stored))
+            return stored[2]
     except Exception as exc:
         breaker.trip(exc)
         return compute()
+    versions, value = _computed(compute)
+    if versions is not None:
+        _store(cache, {FRAGMENT_KEY + key: (versions, _expiry(), value)})
+    return value
+
+
+def render_each(
+    template_name: str, ids: Sequence[int], records: QuerySet, *, as_name: str, **context
+) -> dict[int, SafeString]:
+    """Each record's rendering of `template_name`, by id in the order of `ids`, kept like `remember()`'s values.
+
+    For the cards and list items that many pages show: a card rendered for one page serves every other
+    page, filter combination and search that shows the same record, until a table it was made from is
+    written. `records` is a QuerySet that reads everything the template shows (its prefetches, say): it is
+    filtered to the ids not stored and read, with the rendering, in one batch, so a page whose cards are all
+    stored reads no record at all. An id that `records` does not hold (unpublished meanwhile) is left out.
+
+    The rendering must depend on the record alone, whatever `records` is filtered by: it is shared by
+    every page that shows the record. `context` (simple values such as a heading level) is passed to the
+    template and is part of the key, and so is the date, for what a record says of today ("current",
+    "closes in 3 days").
+    """
+    template = get_template(template_name)
+
+    def render(missing: list[int]) -> dict[int, SafeString]:
+        return {record.pk: template.render({as_name: record, **context}) for record in records.filter(pk__in=missing)}
+
+    if not _in_use():
+        return _in_order(ids, render(list(ids)))
+    cache = page_cache()
+    shown_with = ",".join(f"{name}={value}" for name, value in sorted(context.items()))
+    prefix = f"{FRAGMENT_KEY}each:{template_name}:{shown_with}:{timezone.localdate()}:"
+    keys = {pk: f"{prefix}{pk}" for pk in ids}
+    try:
+        stored = cache.get_many(list(keys.values()))
+        valid = _unchanged({pk: stored[key] for pk, key in keys.items() if key in stored}, cache)
+    except Exception as exc:
+        breaker.trip(exc)
+        return _in_order(ids, render(list(ids)))
+    html = {pk: entry[2] for pk, entry in valid.items()}
+    for entry in valid.values():
+        _record_reads(_tables_of(entry))
+    if missing := [pk for pk in ids if pk not in html]:
+        versions, rendered = _computed(lambda: render(missing))
+        html.update(rendered)
+        # Made without reading a table, nothing would ever say it changed: not kept.
+        if versions:
+            expires = _expiry()
+            _store(cache, {keys[pk]: (versions, expires, fragment) for pk, fragment in rendered.items()})
+    return _in_order(ids, html)
+
+
+def _in_use() -> bool:
+    """Not while the cache is unreachable, nor inside a preview: what it reads will be rolled back (never
+    stored, for the public would see it) and its own changes are not in what is stored."""
+    return settings.FRAGMENT_CACHE_ENABLED and breaker.closed() and not _versions_frozen.get()
+
+
+def _in_order[K, V](keys: Iterable[K], values: dict[K, V]) -> dict[K, V]:
+    return {key: values[key] for key in keys if key in values}
+
+
+def _computed[T](compute: Callable[[], T]) -> tuple[dict[str, str] | None, T]:
+    """`compute()`, with the versions that the tables it read had before it began (None: cache unreachable)."""
     before = _table_versions()
     reads: set[str] = set()
     token = _tables_read.set(reads)
@@ -48,17 +119,40 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
     finally:
         _tables_read.reset(token)
     _record_reads(reads)
-    if before is not None:
-        versions = {TABLE_KEY + table: before[TABLE_KEY + table] for table in reads if TABLE_KEY + table in before}
-        try:
-            cache.set(
-                FRAGMENT_KEY + key,
-                (versions, middleware.wall_clock() + settings.PAGE_CACHE_SECONDS, value),
-                timeout=settings.PAGE_CACHE_SECONDS,
-            )
-        except Exception as exc:
-            breaker.trip(exc)
-    return value
+    if before is None:
+        return None, value
+    return {TABLE_KEY + table: before[TABLE_KEY + table] for table in reads if TABLE_KEY + table in before}, value
+
+
+def _unchanged[K](entries: dict[K, tuple], cache) -> dict[K, tuple]:
+    """Those of the stored (versions, expires, value) entries that have not expired and whose tables are unchanged.
+
+    One round trip for the current versions of all their tables, however many entries.
+    """
+    now = middleware.wall_clock()
+    fresh = {key: entry for key, entry in entries.items() if entry[1] > now}
+    needed = {table for entry in fresh.values() for table in entry[0]}
+    current = cache.get_many(list(needed)) if needed else {}
+    return {
+        key: entry
+        for key, entry in fresh.items()
+        if all(current.get(table) == token for table, token in entry[0].items())
+    }
+
+
+def _tables_of(entry: tuple) -> Iterable[str]:
+    return (key.removeprefix(TABLE_KEY) for key in entry[0])
+
+
+def _expiry() -> float:
+    return middleware.wall_clock() + settings.PAGE_CACHE_SECONDS
+
+
+def _store(cache, entries: dict) -> None:
+    try:
+        cache.set_many(entries, timeout=settings.PAGE_CACHE_SECONDS)
+    except Exception as exc:
+        breaker.trip(exc)
 
 
 def _record_reads(tables: Iterable[str]) -> None:

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from faculty.models import PersonLinkQuerySet
+from pagecache.fragments import render_each
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet
@@ -17,6 +18,7 @@ from .availability import RANKS, Availability, intake_rank, intake_state, today
 
 # Stored columns recomputed from the intakes and the date, never edited or versioned.
 DERIVED_AVAILABILITY = ["availability", "availability_rank", "next_start_date", "next_deadline", "availability_on"]
+CARD_TEMPLATE = "programmes/partials.html#programme-card"
 DERIVED_INTAKE_AVAILABILITY = ["availability", "availability_rank", "availability_on"]
 
 
@@ -133,6 +135,14 @@ class ProgrammeQuerySet(PublishableQuerySet):
                 queryset=ProgrammePartner.objects.select_related("organisation"),
             ),
         )
+
+    def cards(self, ids, *, heading_level: int = 3):
+        """The card of each programme of `ids` among these, by id in that order, each rendered once and kept.
+
+        A kept card serves every page that shows it until a table it shows is written
+        (pagecache.fragments); the pages themselves read only which ids to show.
+        """
+        return render_each(CARD_TEMPLATE, ids, self.for_cards(), as_name="programme", heading_level=heading_level)
 
     def with_details(self):
         """Everything a programme's page and its API record show, in a fixed number of queries."""

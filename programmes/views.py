@@ -22,7 +22,9 @@ class ProgrammeListView(PageMixin, FacetedListView):
     paginate_by = 20
 
     def get_queryset(self):
-        return Programme.objects.published().for_cards().with_duration_days()
+        # Only what says which programmes a page lists, and the list's structured data: the cards come
+        # from `cards()`, kept across pages and filters.
+        return Programme.objects.published().with_duration_days().only("pk", "slug", "title")
 
     def get_crumbs(self):
         return [("Programmes", reverse("programmes:list"))]
@@ -53,7 +55,9 @@ class ProgrammeListView(PageMixin, FacetedListView):
             " partner, work stream and availability."
         )
         context.update(
-            programmes=context["object_list"],
+            programme_cards=list(
+                Programme.objects.published().cards([programme.pk for programme in page.object_list]).values()
+            ),
             facets=filterset.facets(),
             active_filters=chips,
             ignored_values=filterset.ignored,

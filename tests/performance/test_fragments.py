@@ -6,14 +6,16 @@ import os
 import secrets
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
+from organisations.models import Organisation
 from pagecache import middleware
 from pagecache.fragments import remember
 from programmes.models import Audience, Programme
 from publishing import snapshots, workflow
 from publishing.models import Status
-from tests.factories import AudienceFactory, ProgrammeFactory, WorkStreamFactory
+from tests.factories import AudienceFactory, ProgrammeFactory, ProgrammePartnerFactory, WorkStreamFactory
 from tests.pages import facet_counts
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +118,8 @@ def test_without_the_fragment_cache_every_request_reads_the_options(client, sett
     ProgrammeFactory()
     client.get(reverse("programmes:list"))
 
-    with django_assert_num_queries(4) as captured:
+    # The centre, the options, the page's ids, its cards' programmes and their partners.
+    with django_assert_num_queries(5) as captured:
         client.get(reverse("programmes:list"))
 
     assert any("GROUP BY" in query["sql"] for query in captured.captured_queries)
@@ -159,3 +162,93 @@ def test_the_home_and_work_stream_pages_show_a_publish_at_once_and_never_a_draft
 
     assert "Programme still in draft" in client.get(stream.get_absolute_url()).content.decode()
     assert "Browse all 2 programmes" in client.get(reverse("home")).content.decode()
+
+
+def partner_queries(captured) -> list[str]:
+    return [query["sql"] for query in captured.captured_queries if "programmes_programmepartner" in query["sql"]]
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_card_made_for_one_page_serves_every_page_that_lists_it(client, django_assert_max_num_queries):
+    stream = WorkStreamFactory()
+    programme = ProgrammeFactory(title="Medical Leadership in Practice")
+    programme.work_streams.add(stream)
+    ProgrammePartnerFactory(programme=programme, organisation__name="Health Education England West Midlands")
+    assert "Medical Leadership in Practice" in client.get(reverse("programmes:list")).content.decode()
+
+    # Other filter combinations and orders: the cards are not read again.
+    catalogue = reverse("programmes:list")
+    for url in [f"{catalogue}?sort=start&kind=open", f"{catalogue}?work_stream={stream.slug}&sort=deadline"]:
+        with django_assert_max_num_queries(20) as captured:
+            page = client.get(url).content.decode()
+        assert "Medical Leadership in Practice" in page
+        assert "Health Education England West Midlands" in page
+        assert partner_queries(captured) == [], url
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_cards_show_a_change_at_once_and_never_a_pending_one(client, content_editor, publisher):
+    stream = WorkStreamFactory()
+    programme = ProgrammeFactory(title="Medical Leadership in Practice")
+    programme.work_streams.add(stream)
+    partner = ProgrammePartnerFactory(
+        programme=programme, organisation__name="Health Education North-West"
+    ).organisation
+    pages = [reverse("programmes:list"), stream.get_absolute_url()]
+    for url in pages:  # the cards are stored
+        assert "Medical Leadership in Practice" in client.get(url).content.decode()
+
+    change = snapshots.read(programme)
+    change["fields"]["title"] = "Medical Leadership, revised"
+    workflow.save_draft(programme, change, user=content_editor)
+    workflow.submit(programme, user=content_editor)
+    for url in pages:
+        assert "Medical Leadership, revised" not in client.get(url).content.decode()
+
+    workflow.approve(programme, user=publisher)
+    for url in pages:
+        assert "Medical Leadership, revised" in client.get(url).content.decode()
+
+    # Only the partners' table changes: the card shows it.
+    Organisation.objects.filter(pk=partner.pk).update(name="NHS England North West")
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "NHS England North West" in page
+        assert "Health Education North-West" not in page
+
+    programme.status = Status.DRAFT
+    programme.save()
+    for url in pages:
+        assert "Medical Leadership, revised" not in client.get(url).content.decode()
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_preview_neither_reads_nor_stores_fragments():
+    """A preview writes a pending change, renders and rolls back (publishing.previews), with table versions
+    frozen: what it renders must not be stored for the public, and it must see its own change."""
+    programme = ProgrammeFactory(title="Live title")
+    assert "Live title" in Programme.objects.published().cards([programme.pk])[programme.pk]
+    assert remember("test:titles", lambda: list(Programme.objects.values_list("title", flat=True))) == ["Live title"]
+
+    with middleware.versions_frozen(), transaction.atomic():
+        Programme.objects.filter(pk=programme.pk).update(title="Pending title")
+        assert "Pending title" in Programme.objects.published().cards([programme.pk])[programme.pk]
+        assert remember("test:titles", lambda: list(Programme.objects.values_list("title", flat=True))) == [
+            "Pending title"
+        ]
+        transaction.set_rollback(True)
+
+    assert "Live title" in Programme.objects.published().cards([programme.pk])[programme.pk]
+    assert remember("test:titles", lambda: list(Programme.objects.values_list("title", flat=True))) == ["Live title"]
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_card_is_left_out_once_its_record_is_unpublished_and_kept_per_heading_level():
+    shown, withdrawn = ProgrammeFactory(), ProgrammeFactory()
+    assert list(Programme.objects.published().cards([withdrawn.pk, shown.pk])) == [withdrawn.pk, shown.pk]
+
+    Programme.objects.filter(pk=withdrawn.pk).update(status=Status.DRAFT)
+
+    cards = Programme.objects.published().cards([withdrawn.pk, shown.pk], heading_level=4)
+    assert list(cards) == [shown.pk]
+    assert '<h4 class="hsmc-card__title">' in cards[shown.pk]

@@ -29,11 +29,11 @@ pytestmark = pytest.mark.django_db
 # The centre's details (every page reads them), then:
 # work streams with their counts, focus areas
 LIST_QUERIES = 3
-# The centre's details (every page reads them), then:
-# work stream, goals, focus areas, programmes, their partners, projects, members, key contacts; and, when the
-# data has changed since it was last worked out, which programmes of each kind are shown (pagecache.fragments)
-DETAIL_QUERIES = 10
-WARM_DETAIL_QUERIES = 9
+# The work stream, goals, focus areas, the programmes shown (titles and addresses), projects, members and key
+# contacts; and, when the data has changed since they were last read, the centre's details, which programmes
+# of each kind are shown, and those programmes' cards with their partners (pagecache.fragments).
+DETAIL_QUERIES = 11
+WARM_DETAIL_QUERIES = 7
 
 
 def build_work_stream(**kwargs):
