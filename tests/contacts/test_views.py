@@ -10,6 +10,7 @@ from lxml import html
 from PIL import Image
 
 from contacts.models import Enquiry
+from publishing import centre
 from publishing.models import Status
 from sitecontent.models import CentreDetails
 from tests.factories import KeyContactFactory, PersonFactory, ProgrammeFactory, WorkStreamFactory
@@ -222,6 +223,7 @@ def test_contact_page_costs_a_fixed_number_of_queries(client, db, django_assert_
             ProgrammeFactory()
 
     build(2)
+    centre.current()  # read once and kept until it changes (pagecache.fragments): not part of either count
     with django_assert_max_num_queries(6) as small:
         client.get(CONTACT_URL, {"work_stream": "work-stream-1", "programme": "leadership-programme-1"})
     build(15)

@@ -10,6 +10,7 @@ from lxml import etree
 
 from programmes.models import Intake, Programme
 from programmes.xcri import xml_text
+from publishing import centre
 from publishing.models import Status
 from tests.factories import (
     IntakeFactory,
@@ -257,6 +258,7 @@ def test_feed_costs_the_same_queries_for_few_and_many_programmes(
             IntakeFactory(programme=programme)
 
     add(2)
+    centre.current()  # read once and kept until it changes (pagecache.fragments): not part of either count
     with django_assert_max_num_queries(10) as few:
         client.get(reverse("feeds:xcri-cap"))
     add(20)
