@@ -2,6 +2,8 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.defaultfilters import pluralize
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from publishing import richtext
@@ -17,6 +19,27 @@ def json_ld(data) -> str:
     """A schema.org JSON-LD block; user text such as `</script>` cannot break out of it."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above
+
+
+@register.simple_tag
+def facet_options(facet: dict, count_noun: str) -> str:
+    """The checkboxes of one facet of `FacetedFilterSet.facets()`, each count read out as "3 programmes"
+    (`count_noun` is "singular,plural", as for `pluralize`).
+
+    Built here, not in a template: the catalogue's 174 options cost the template engine a third of the
+    page's time, and this markup is the same for every option of every filtered list.
+    """
+    name = escape(facet["name"])
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        "".join(
+            f'<div class="form-check"><input class="form-check-input" type="checkbox" name="{name}"'
+            f' value="{escape(option["value"])}" id="f-{name}-{number}"{" checked" if option["selected"] else ""}>'
+            f'<label class="form-check-label" for="f-{name}-{number}">{escape(option["label"])}'
+            f' <span class="facet__count">{option["count"]:d}<span class="visually-hidden">'
+            f" {escape(pluralize(option['count'], count_noun))}</span></span></label></div>"
+            for number, option in enumerate(facet["options"], start=1)
+        )
+    )
 
 
 @register.filter
