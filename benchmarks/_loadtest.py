@@ -29,6 +29,25 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99), latency.max))
 end
 """
+# Round robin over the paths until `limit` responses; wrk runs for its whole duration even when a thread
+# stops, so the thread says LIMIT and run_wrk_requests interrupts wrk, which still calls done().
+ROUND_ROBIN_LUA = r"""
+local paths = {%(paths)s}
+local limit = %(limit)d
+local turn, answered = 0, 0
+request = function()
+  turn = turn %% #paths + 1
+  return wrk.format(nil, paths[turn])
+end
+response = function(status, headers, body)
+  answered = answered + 1
+  if answered == limit then
+    io.write("LIMIT\n")
+    io.flush()
+    wrk.thread:stop()
+  end
+end
+"""
 
 
 def production_env(**overrides: str) -> dict[str, str]:
@@ -144,6 +163,24 @@ class Gunicorn:
     def fetch_text(self, path: str) -> str:
         return self.request(path)[2].decode("utf-8", "replace")
 
+    def worker_rss_mb(self) -> dict[int, float]:
+        """Resident memory (VmRSS) of each worker, the master's children, by process id."""
+        workers = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                # "pid (name) state ppid ...": the name may hold spaces and brackets, so split after the last ")".
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if parent != self.process.pid:
+                    continue
+                for line in (entry / "status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        workers[int(entry.name)] = int(line.split()[1]) / 1024
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile
+        return workers
+
 
 @dataclass
 class WrkResult:
@@ -163,19 +200,51 @@ class WrkResult:
         return {**asdict(self), "errors": self.errors}
 
 
-def run_wrk(url: str, connections: int, seconds: int) -> WrkResult:
+def wrk_command(script: str, connections: int, seconds: int) -> list[str]:
     """One wrk thread: it needs far less than a core, and the rest is left to the server."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(SUMMARY_LUA)
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script.name]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", script]
     for name, value in HEADERS.items():
         command += ["-H", f"{name}: {value}"]
+    return command
+
+
+def run_wrk(url: str, connections: int, seconds: int) -> WrkResult:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(SUMMARY_LUA)
     try:
         output = subprocess.run(
-            [*command, url], capture_output=True, text=True, timeout=seconds + 60, check=False
+            [*wrk_command(script.name, connections, seconds), url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+            check=False,
         ).stdout
     finally:
         os.unlink(script.name)
+    return parse_wrk(url, output)
+
+
+def run_wrk_requests(base_url: str, paths: list[str], connections: int, requests: int) -> WrkResult:
+    """About `requests` requests cycling through the paths (up to `connections` more are in flight at the end)."""
+    lua_paths = ", ".join(json.dumps(path) for path in paths)  # ASCII paths: a JSON string is a Lua string
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(ROUND_ROBIN_LUA % {"paths": lua_paths, "limit": requests} + SUMMARY_LUA)
+    # At most an hour: wrk stops at the limit, long before on any server that meets the targets.
+    command = [*wrk_command(script.name, connections, 3600), base_url]
+    try:
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as wrk:
+            lines = []
+            for line in wrk.stdout:
+                lines.append(line)
+                if line.strip() == "LIMIT":
+                    wrk.send_signal(signal.SIGINT)
+            wrk.wait()
+    finally:
+        os.unlink(script.name)
+    return parse_wrk(base_url, "".join(lines))
+
+
+def parse_wrk(url: str, output: str) -> WrkResult:
     match = re.search(r"WRKJSON (\{.*\})", output)
     if not match:
         raise SystemExit(f"wrk failed for {url}:\n{output[-1000:]}")
