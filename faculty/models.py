@@ -4,6 +4,7 @@ from django.db.models.functions import Cast, Mod, Substr
 from django.db.models.lookups import Exact
 from django.urls import reverse
 
+from pagecache.fragments import render_each
 from publishing.history import HistoricalRecords
 from publishing.images import PORTRAIT, add_renditions, picture, random_image_name, require_alt_text
 from publishing.models import Publishable, PublishableQuerySet
@@ -36,6 +37,13 @@ def photo_upload_to(instance, filename: str) -> str:
 
 
 class PersonQuerySet(PublishableQuerySet):
+    def list_items(self, ids):
+        """The link-list item of each person of `ids` among these, by id in that order, each rendered once and
+        kept until a table it shows is written (pagecache.fragments)."""
+        return render_each(
+            "faculty/partials.html#person-item", ids, self.select_related("affiliation"), as_name="person"
+        )
+
     def alphabetical(self):
         return self.order_by("family_name", "given_name")
 

@@ -115,16 +115,21 @@ class PersonListView(PageMixin, FacetedListView):
             .annotate(n=Count("pk"))
             .order_by("initial")
         )
-        self.object_list = self.directory(filtered).select_related("affiliation")
+        # Names and initials for the headings and the structured data; the items are kept (`list_items()`).
+        self.object_list = self.directory(filtered).only("pk", "slug", "honorific", "given_name", "family_name")
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        people = list(context["object_list"])
+        items = Person.objects.published().list_items([person.pk for person in people])
+        for person in people:
+            person.item = items.get(person.pk, "")
         context.update(
-            people=context["object_list"],
+            people=people,
             page_range=self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1),
-            groups=self.groups(context["object_list"]),
+            groups=self.groups(people),
             jump_list=self.jump_list(),
             facets=self.filterset.facets(),
             ignored=self.filterset.ignored,

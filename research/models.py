@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from faculty.models import PersonLinkQuerySet
+from pagecache.fragments import render_each
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet
@@ -36,6 +37,17 @@ class ResearchProjectQuerySet(PublishableQuerySet):
         return self.with_status().prefetch_related(
             models.Prefetch("organisation_roles", queryset=ProjectOrganisation.objects.select_related("organisation"))
         )
+
+    def cards(self, ids, *, heading_level: int = 3):
+        """The card of each project of `ids` among these, by id in that order, each rendered once and kept
+        until a table it shows is written (pagecache.fragments)."""
+        return render_each(
+            "research/partials.html#project-card", ids, self.for_cards(), as_name="project", heading_level=heading_level
+        )
+
+    def list_items(self, ids):
+        """Like `cards()`, the link-list item of each project (with no role)."""
+        return render_each("research/partials.html#project-item", ids, self.for_cards(), as_name="project")
 
     def with_details(self):
         """What a project's page and its API record both show; each adds the programmes it informs its own way."""

@@ -24,16 +24,20 @@ class ResearchProjectListView(PageMixin, FacetedListView):
         current_first = Case(
             When(project_status=ProjectStatus.CURRENT, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
+        # Which projects a page lists, and their titles for the structured data; the cards are kept (`cards()`).
         return (
             ResearchProject.objects.published()
-            .for_cards()
+            .with_status()
+            .only("pk", "slug", "title")
             .order_by(current_first, F("start_date").desc(nulls_last=True), "title", "pk")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            projects=context["object_list"],
+            project_cards=list(
+                ResearchProject.objects.published().cards([p.pk for p in context["object_list"]]).values()
+            ),
             page_range=self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1),
             facets=self.filterset.facets(),
             ignored=self.filterset.ignored,

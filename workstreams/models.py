@@ -11,20 +11,26 @@ from publishing.text import CleanTextModel
 
 
 class WorkStreamQuerySet(PublishableQuerySet):
-    def with_details(self):
-        """What a work stream's page and API record show of its own: goals, focus areas and published people."""
+    def for_page(self):
+        """What a work stream's page reads with it: goals, focus areas and published key contacts. Its members
+        are shown as kept list items (`Person.objects.list_items()`), read only when one changes."""
         return self.prefetch_related(
             "goals",
             "focus_areas",
+            Prefetch(
+                "key_contact_roles",
+                queryset=KeyContact.objects.with_published_person().select_related("person", "person__affiliation"),
+            ),
+        )
+
+    def with_details(self):
+        """What a work stream's API record shows of its own: the page's details and its published members."""
+        return self.for_page().prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=WorkStreamMember.objects.with_published_person().select_related(
                     "person", "person__affiliation"
                 ),
-            ),
-            Prefetch(
-                "key_contact_roles",
-                queryset=KeyContact.objects.with_published_person().select_related("person", "person__affiliation"),
             ),
         )
 

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.views.generic import ListView
 
+from faculty.models import Person
 from pagecache.fragments import remember
 from publishing.seo import PageMixin
 from publishing.views import PublishedDetailView
@@ -60,7 +61,7 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
 
     def get_queryset(self):
         # Related records are built here, per request, so "published" means published now.
-        return super().get_queryset().with_details()
+        return super().get_queryset().for_page()
 
     def shown_programmes(self):
         """The first few programmes of each kind, each knowing how many of its kind there are.
@@ -98,14 +99,22 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
         return programmes
 
     def shown_projects(self) -> tuple[list, int]:
-        """The newest projects, and how many the work stream has in all, in one query."""
+        """The newest projects, and how many the work stream has in all, in one query; each with its kept item."""
+        published = self.object.research_projects.published()
         projects = list(
-            self.object.research_projects.published()
-            .with_status()
+            published.only("pk", "slug", "title")
             .annotate(total=Window(Count("pk")))
             .order_by(F("start_date").desc(nulls_last=True), "title", "pk")[:PROJECTS_SHOWN]
         )
+        items = published.list_items([project.pk for project in projects])
+        for project in projects:
+            project.item = items.get(project.pk, "")
         return projects, projects[0].total if projects else 0
+
+    def member_items(self) -> list:
+        """Each published member's kept list item, in the editors' order."""
+        members = self.object.memberships.with_published_person().values_list("person_id", flat=True)
+        return list(Person.objects.published().list_items(list(members)).values())
 
     def programmes_by_kind(self, programmes) -> list[dict]:
         """Programmes grouped by kind, in the order editors see the kinds, each with a link to all of them."""
@@ -138,7 +147,7 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
             programme_groups=self.programme_groups,
             projects=self.projects,
             project_count=project_count,
-            members=[membership.person for membership in work_stream.memberships.all()],
+            member_items=self.member_items(),
             key_contacts=work_stream.key_contact_roles.all(),
         )
         return context

@@ -27,7 +27,9 @@ from workstreams.models import KeyContact, WorkStreamMember
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 4  # work stream options, facet counts (one UNION), letter counts, the page with affiliations
+# Work stream options, facet counts (one UNION), letter counts, the page's names, and their list items with
+# affiliations where not kept already (pagecache.fragments).
+LIST_QUERIES = 5
 # The centre's details (every page reads them), then:
 # person, expertise, programmes, their partners, research roles, key contact roles, memberships
 PROFILE_QUERIES = 8

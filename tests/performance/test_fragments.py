@@ -9,13 +9,24 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from faculty.models import Person
 from organisations.models import Organisation
 from pagecache import middleware
 from pagecache.fragments import remember
 from programmes.models import Audience, Programme
 from publishing import snapshots, workflow
 from publishing.models import Status
-from tests.factories import AudienceFactory, ProgrammeFactory, ProgrammePartnerFactory, WorkStreamFactory
+from research.models import ResearchProject
+from tests.factories import (
+    AudienceFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    ProgrammePartnerFactory,
+    ResearchProjectFactory,
+    WorkStreamFactory,
+    WorkStreamMemberFactory,
+)
 from tests.pages import facet_counts
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +263,31 @@ def test_a_card_is_left_out_once_its_record_is_unpublished_and_kept_per_heading_
     cards = Programme.objects.published().cards([withdrawn.pk, shown.pk], heading_level=4)
     assert list(cards) == [shown.pk]
     assert '<h4 class="hsmc-card__title">' in cards[shown.pk]
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_people_and_project_items_show_a_change_at_once_and_never_a_draft(client):
+    stream = WorkStreamFactory()
+    affiliation = OrganisationFactory(name="University of Birmingham")
+    person = PersonFactory(given_name="Ian", family_name="Snelling", job_title="Senior Fellow", affiliation=affiliation)
+    WorkStreamMemberFactory(work_stream=stream, person=person)
+    project = ResearchProjectFactory(title="Evaluating the Nye Bevan programme")
+    project.work_streams.add(stream)
+    pages = [stream.get_absolute_url(), reverse("faculty:list"), reverse("research:list")]
+    for url in pages:  # the items are stored
+        client.get(url)
+
+    Person.objects.filter(pk=person.pk).update(job_title="Professor of Health Management")
+    Organisation.objects.filter(pk=affiliation.pk).update(name="Birmingham Business School")
+    ResearchProject.objects.filter(pk=project.pk).update(title="Evaluating the Nye Bevan Programme, 2024")
+    stream_page, people_page, research_page = (client.get(url).content.decode() for url in pages)
+    for page in (stream_page, people_page):
+        assert "Professor of Health Management, Birmingham Business School" in page
+    for page in (stream_page, research_page):
+        assert "Evaluating the Nye Bevan Programme, 2024" in page
+
+    Person.objects.filter(pk=person.pk).update(status=Status.DRAFT)
+    ResearchProject.objects.filter(pk=project.pk).update(status=Status.DRAFT)
+    stream_page, people_page, research_page = (client.get(url).content.decode() for url in pages)
+    assert "Snelling" not in stream_page and "Snelling" not in people_page
+    assert "Nye Bevan" not in stream_page and "Nye Bevan" not in research_page

@@ -23,7 +23,9 @@ from tests.pages import facet_counts, has_class, node_of_type, page_text, tree
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 4  # record options, facet counts (one UNION), the page, its funders
+# Record options, facet counts (one UNION), the page's titles, and where not kept already (pagecache.fragments)
+# their cards' projects and funders.
+LIST_QUERIES = 5
 # The centre's details (every page reads them), then:
 # project, organisations, investigators, outputs, work streams, topics, programmes, partners
 DETAIL_QUERIES = 9

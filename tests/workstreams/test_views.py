@@ -29,10 +29,11 @@ pytestmark = pytest.mark.django_db
 # The centre's details (every page reads them), then:
 # work streams with their counts, focus areas
 LIST_QUERIES = 3
-# The work stream, goals, focus areas, the programmes shown (titles and addresses), projects, members and key
-# contacts; and, when the data has changed since they were last read, the centre's details, which programmes
-# of each kind are shown, and those programmes' cards with their partners (pagecache.fragments).
-DETAIL_QUERIES = 11
+# The work stream, goals, focus areas, key contacts, the programmes and projects shown (titles and addresses)
+# and the members' ids; and, when the data has changed since they were last read, the centre's details,
+# which programmes of each kind are shown, and the kept cards and items (pagecache.fragments): programmes
+# with their partners, projects with their organisations, members.
+DETAIL_QUERIES = 14
 WARM_DETAIL_QUERIES = 7
 
 
