@@ -517,3 +517,14 @@ def test_privacy_notice_states_the_retention_period(client, db, settings, django
     text = " ".join(page(response).text_content().split())
     assert "we keep it for 18 months" in text
     assert len(page(response).xpath("//h1")) == 1
+
+
+def test_the_programme_list_keeps_the_choice_and_escapes_titles(client, db):
+    ProgrammeFactory(title="Leading <teams> & systems", slug="leading-teams")
+    chosen = ProgrammeFactory(title="Aspiring Healthcare Leaders", slug="aspiring-healthcare-leaders")
+
+    html = client.get(CONTACT_URL, {"programme": chosen.slug}).content.decode()
+
+    assert '<option value="leading-teams">Leading &lt;teams&gt; &amp; systems</option>' in html
+    assert '<option value="aspiring-healthcare-leaders" selected>Aspiring Healthcare Leaders</option>' in html
+    assert '<option value="">No particular programme</option>' in html
