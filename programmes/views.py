@@ -3,6 +3,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
+from pagecache.fragments import remember
 from publishing.filters import text_search
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
@@ -126,7 +127,8 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
 
     def get_object(self, queryset=None):
         programme = super().get_object(queryset)
-        programme.pathway = related_programmes(programme)
+        # Kept until a programme or a link changes (pagecache.fragments): the same for everyone who may see the page.
+        programme.pathway = remember(f"programmes:{programme.pk}:pathway", lambda: related_programmes(programme))
         return programme
 
     def get_crumbs(self):

@@ -291,3 +291,16 @@ def test_people_and_project_items_show_a_change_at_once_and_never_a_draft(client
     stream_page, people_page, research_page = (client.get(url).content.decode() for url in pages)
     assert "Snelling" not in stream_page and "Snelling" not in people_page
     assert "Nye Bevan" not in stream_page and "Nye Bevan" not in research_page
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_programme_page_shows_its_related_programmes_as_they_are_now(client):
+    programme, onward = ProgrammeFactory(), ProgrammeFactory(title="Nye Bevan Programme")
+    programme.progression_to.add(onward)
+    assert "Nye Bevan Programme" in client.get(programme.get_absolute_url()).content.decode()
+
+    Programme.objects.filter(pk=onward.pk).update(title="Nye Bevan Programme for executives")
+    assert "Nye Bevan Programme for executives" in client.get(programme.get_absolute_url()).content.decode()
+
+    Programme.objects.filter(pk=onward.pk).update(status=Status.DRAFT)
+    assert "Nye Bevan" not in client.get(programme.get_absolute_url()).content.decode()
