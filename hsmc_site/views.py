@@ -57,7 +57,8 @@ class HomeView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        home, cards, chosen = HomePage.shown()
+        # Editors' content and the work streams are the same for every visitor: read once per change.
+        home, cards, chosen = remember("home:shown", HomePage.shown)
         # Counted over the whole catalogue, alike for every visitor: once per change of the data.
         kind_counts, audiences = remember("home:programme-counts", programme_counts)
         # The programmes editors chose come first, then those a learner can act on now.
@@ -79,7 +80,7 @@ class HomeView(PageMixin, TemplateView):
                 if kind_counts.get(value)
             ],
             audiences=audiences,
-            work_streams=WorkStream.objects.published(),
+            work_streams=remember("home:work-streams", lambda: list(WorkStream.objects.published())),
         )
         return context
 

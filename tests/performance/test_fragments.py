@@ -17,6 +17,7 @@ from programmes.models import Audience, Programme
 from publishing import snapshots, workflow
 from publishing.models import Status
 from research.models import ResearchProject
+from sitecontent.models import HomePage
 from tests.factories import (
     AudienceFactory,
     OrganisationFactory,
@@ -304,3 +305,18 @@ def test_a_programme_page_shows_its_related_programmes_as_they_are_now(client):
 
     Programme.objects.filter(pk=onward.pk).update(status=Status.DRAFT)
     assert "Nye Bevan" not in client.get(programme.get_absolute_url()).content.decode()
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_the_home_page_shows_editors_changes_and_new_work_streams_at_once(client):
+    home = HomePage.objects.get_or_create_default()
+    client.get(reverse("home"))  # what it shows is stored
+
+    HomePage.objects.filter(pk=home.pk).update(headline="Leadership for health and care")
+    WorkStreamFactory(title="Integrated care systems")
+    page = client.get(reverse("home")).content.decode()
+    assert "Leadership for health and care" in page
+    assert "Integrated care systems" in page
+
+    HomePage.objects.filter(pk=home.pk).update(status=Status.DRAFT)
+    assert "Leadership for health and care" not in client.get(reverse("home")).content.decode()
