@@ -45,9 +45,10 @@ def record(request, term: str, corrected_term: str, kind: str, result_count: int
     if request.method != "GET":
         return
     entry = [term, corrected_term, kind, result_count, timezone.now().timestamp()]
-    # The buffer only spares cached pages a write. Without the page cache (the default without Redis)
-    # every search renders anyway, and a per-process buffer would be lost when its worker is recycled.
-    if settings.PAGE_CACHE_ENABLED and breaker.closed():
+    # The buffer spares each search a write (a transaction and a new version of the log's table). Without
+    # Redis and without the page cache (the default in development) it would be a per-process list, lost
+    # when its worker is recycled, so searches are written at once there.
+    if (settings.PAGE_CACHE_ENABLED or _redis()[0] is not None) and breaker.closed():
         try:
             waiting = _push(entry)
         except Exception as exc:

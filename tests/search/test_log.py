@@ -201,6 +201,17 @@ def test_with_redis_searches_wait_in_a_list_every_process_can_flush(client, seed
     assert logged() == [("nye bevan", 3)] * 2
 
 
+@pytest.mark.usefixtures("redis_cache")
+def test_with_redis_searches_wait_in_the_list_even_with_the_page_cache_off(client, seed, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    search(client, q="nye bevan")
+    search(client, q="nye bevan")
+    assert LoggedSearch.objects.count() == 0
+
+    assert log.flush() == 2
+    assert logged() == [("nye bevan", 3)] * 2
+
+
 def test_without_the_page_cache_each_search_is_written_at_once(client, seed, settings):
     # The default without Redis: a per-process buffer would only lose searches when a worker is recycled.
     settings.PAGE_CACHE_ENABLED = False
