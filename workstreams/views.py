@@ -63,58 +63,37 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
         # Related records are built here, per request, so "published" means published now.
         return super().get_queryset().for_page()
 
-    def shown_programmes(self):
-        """The first few programmes of each kind, each knowing how many of its kind there are.
+    def shown(self) -> tuple[list, list, list]:
+        """The programmes (the first few of each kind), projects (the newest) and members' ids the page shows.
 
-        A work stream may hold hundreds of programmes: only those shown are read and prefetched. Which ones,
-        and how many of each kind, takes a window over all of them (14 ms for 1,250 on PostgreSQL), so it is
-        worked out once per change of the data (pagecache.fragments), and the cards are kept alike.
+        The same for every visitor, and for programmes a window over all of the work stream's (14 ms for
+        1,250 on PostgreSQL): worked out once per change of the data (pagecache.fragments). Each programme
+        knows how many of its kind there are and each project how many there are in all. Titles and
+        addresses are for the structured data; the cards and items themselves are kept too.
         """
         stream = self.object
 
-        def shown():
-            return list(
+        def read():
+            programmes = (
                 stream.programmes.published()
                 .annotate(
                     kind_position=Window(RowNumber(), partition_by=F("kind"), order_by=["title", "pk"]),
                     kind_count=Window(Count("pk"), partition_by=F("kind")),
                 )
                 .filter(kind_position__lte=PROGRAMMES_PER_KIND)
+                .only("pk", "slug", "title", "kind")
                 .order_by("title", "pk")
-                .values_list("pk", "kind_count")
             )
+            projects = (
+                stream.research_projects.published()
+                .only("pk", "slug", "title")
+                .annotate(total=Window(Count("pk")))
+                .order_by(F("start_date").desc(nulls_last=True), "title", "pk")[:PROJECTS_SHOWN]
+            )
+            members = stream.memberships.with_published_person().values_list("person_id", flat=True)
+            return list(programmes), list(projects), list(members)
 
-        counts = dict(remember(f"workstreams:{stream.pk}:shown-programmes", shown))
-        # Titles and addresses for the structured data; the cards themselves are kept (`cards()`).
-        programmes = list(
-            stream.programmes.published()
-            .filter(pk__in=counts)
-            .only("pk", "slug", "title", "kind")
-            .order_by("title", "pk")
-        )
-        cards = stream.programmes.published().cards([programme.pk for programme in programmes], heading_level=4)
-        for programme in programmes:
-            programme.kind_count = counts[programme.pk]
-            programme.card = cards.get(programme.pk, "")
-        return programmes
-
-    def shown_projects(self) -> tuple[list, int]:
-        """The newest projects, and how many the work stream has in all, in one query; each with its kept item."""
-        published = self.object.research_projects.published()
-        projects = list(
-            published.only("pk", "slug", "title")
-            .annotate(total=Window(Count("pk")))
-            .order_by(F("start_date").desc(nulls_last=True), "title", "pk")[:PROJECTS_SHOWN]
-        )
-        items = published.list_items([project.pk for project in projects])
-        for project in projects:
-            project.item = items.get(project.pk, "")
-        return projects, projects[0].total if projects else 0
-
-    def member_items(self) -> list:
-        """Each published member's kept list item, in the editors' order."""
-        members = self.object.memberships.with_published_person().values_list("person_id", flat=True)
-        return list(Person.objects.published().list_items(list(members)).values())
+        return remember(f"workstreams:{stream.pk}:shown", read)
 
     def programmes_by_kind(self, programmes) -> list[dict]:
         """Programmes grouped by kind, in the order editors see the kinds, each with a link to all of them."""
@@ -137,8 +116,14 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
 
     def get_context_data(self, **kwargs):
         work_stream = self.object
-        self.programme_groups = self.programmes_by_kind(self.shown_programmes())
-        self.projects, project_count = self.shown_projects()
+        programmes, self.projects, member_ids = self.shown()
+        cards = work_stream.programmes.published().cards([programme.pk for programme in programmes], heading_level=4)
+        for programme in programmes:
+            programme.card = cards.get(programme.pk, "")
+        items = work_stream.research_projects.published().list_items([project.pk for project in self.projects])
+        for project in self.projects:
+            project.item = items.get(project.pk, "")
+        self.programme_groups = self.programmes_by_kind(programmes)
         context = super().get_context_data(**kwargs)
         context.update(
             work_stream=work_stream,
@@ -146,8 +131,8 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
             focus_areas=work_stream.focus_areas.all(),
             programme_groups=self.programme_groups,
             projects=self.projects,
-            project_count=project_count,
-            member_items=self.member_items(),
+            project_count=self.projects[0].total if self.projects else 0,
+            member_items=list(Person.objects.published().list_items(member_ids).values()),
             key_contacts=work_stream.key_contact_roles.all(),
         )
         return context

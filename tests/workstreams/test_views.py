@@ -29,12 +29,11 @@ pytestmark = pytest.mark.django_db
 # The centre's details (every page reads them), then:
 # work streams with their counts, focus areas
 LIST_QUERIES = 3
-# The work stream, goals, focus areas, key contacts, the programmes and projects shown (titles and addresses)
-# and the members' ids; and, when the data has changed since they were last read, the centre's details,
-# which programmes of each kind are shown, and the kept cards and items (pagecache.fragments): programmes
-# with their partners, projects with their organisations, members.
+# The work stream, goals, focus areas and key contacts; and, when the data has changed since they were last
+# read (pagecache.fragments): the centre's details, which programmes, projects and members are shown, and
+# their kept cards and items (programmes with their partners, projects with their organisations, people).
 DETAIL_QUERIES = 14
-WARM_DETAIL_QUERIES = 7
+WARM_DETAIL_QUERIES = 4
 
 
 def build_work_stream(**kwargs):
