@@ -19,8 +19,9 @@ keepalive = 5
 # Recycle workers after a bounded number of requests so a slow leak can never grow unchecked; the
 # jitter keeps them from all restarting at the same moment. Each restart loads Django again (about a
 # second of CPU) and stalls the requests that meet it: at 2,000 a worker serving static files restarted
-# every few seconds, which was the static file's p99 of 1 s (4 ms without). Workers stay near 110 MB
-# resident after 9,000 requests (docs/deployment.md), so a restart every 20,000 is ample.
+# every few seconds, which was the static file's p99 of 1 s (4 ms without). Workers stay near 120 MB
+# resident after 10,000 mixed requests at 10,000 programmes (benchmarks/loadtest, docs/deployment.md), so a
+# restart every 20,000 is ample.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 2000))
 # Worker heartbeats in memory, not on a disk that may block under load (containers especially).
