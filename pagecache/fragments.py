@@ -92,8 +92,7 @@ def render_each(
     if missing := [pk for pk in ids if pk not in html]:
         versions, rendered = _computed(lambda: render(missing))
         html.update(rendered)
-        # Made without reading a table, nothing would ever say it changed: not kept.
-        if versions:
+        if versions is not None:
             expires = _expiry()
             _store(cache, {keys[pk]: (versions, expires, fragment) for pk, fragment in rendered.items()})
     return _in_order(ids, html)
@@ -110,7 +109,11 @@ def _in_order[K, V](keys: Iterable[K], values: dict[K, V]) -> dict[K, V]:
 
 
 def _computed[T](compute: Callable[[], T]) -> tuple[dict[str, str] | None, T]:
-    """`compute()`, with the versions that the tables it read had before it began (None: cache unreachable)."""
+    """`compute()`, with the versions that the tables it read had before it began.
+
+    None instead of versions when the value must not be kept: the cache is unreachable, or `compute()` read
+    no table, so that nothing would ever say the value changed.
+    """
     before = _table_versions()
     reads: set[str] = set()
     token = _tables_read.set(reads)
@@ -119,7 +122,7 @@ def _computed[T](compute: Callable[[], T]) -> tuple[dict[str, str] | None, T]:
     finally:
         _tables_read.reset(token)
     _record_reads(reads)
-    if before is None:
+    if before is None or not reads:
         return None, value
     return {TABLE_KEY + table: before[TABLE_KEY + table] for table in reads if TABLE_KEY + table in before}, value
 

@@ -18,7 +18,6 @@ from .availability import RANKS, Availability, intake_rank, intake_state, today
 
 # Stored columns recomputed from the intakes and the date, never edited or versioned.
 DERIVED_AVAILABILITY = ["availability", "availability_rank", "next_start_date", "next_deadline", "availability_on"]
-CARD_TEMPLATE = "programmes/partials.html#programme-card"
 DERIVED_INTAKE_AVAILABILITY = ["availability", "availability_rank", "availability_on"]
 
 
@@ -142,7 +141,13 @@ class ProgrammeQuerySet(PublishableQuerySet):
         A kept card serves every page that shows it until a table it shows is written
         (pagecache.fragments); the pages themselves read only which ids to show.
         """
-        return render_each(CARD_TEMPLATE, ids, self.for_cards(), as_name="programme", heading_level=heading_level)
+        return render_each(
+            "programmes/partials.html#programme-card",
+            ids,
+            self.for_cards(),
+            as_name="programme",
+            heading_level=heading_level,
+        )
 
     def with_details(self):
         """Everything a programme's page and its API record show, in a fixed number of queries."""

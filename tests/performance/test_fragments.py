@@ -320,3 +320,11 @@ def test_the_home_page_shows_editors_changes_and_new_work_streams_at_once(client
 
     HomePage.objects.filter(pk=home.pk).update(status=Status.DRAFT)
     assert "Leadership for health and care" not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_value_made_without_reading_a_table_is_not_kept():
+    """Nothing would ever say it changed, so it would be served unchanged for PAGE_CACHE_SECONDS."""
+    calls = []
+    assert remember("test:no-tables", lambda: calls.append(1) or len(calls)) == 1
+    assert remember("test:no-tables", lambda: calls.append(1) or len(calls)) == 2
