@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from programmes.availability import Availability
+from publishing.admin import ReadOnlyAdmin
 
 from .models import ProgrammeDemand
 from .selectors import demand_totals, with_demand
 
 
 @admin.register(ProgrammeDemand)
-class ProgrammeDemandAdmin(admin.ModelAdmin):
+class ProgrammeDemandAdmin(ReadOnlyAdmin):
     list_display = ["programme", "waiting", "following_work_streams", "availability", "next_start_date"]
     list_filter = ["availability", "kind"]
     search_fields = ["title"]
@@ -30,15 +31,6 @@ class ProgrammeDemandAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ["-waiting", "title"]  # the most wanted first (an annotation, so not `ordering`)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="programme", ordering="title")
     def programme(self, obj):

@@ -16,6 +16,7 @@ from publishing.admin import (
     HistoryAdmin,
     PublicationFilter,
     PublishableAdmin,
+    ReadOnlyAdmin,
     RelatedFilter,
     ReviewFilter,
     WorkflowAdmin,
@@ -258,21 +259,12 @@ class ProgrammeAdmin(ImportExportModelAdmin, PublishableAdmin):
 
 
 @admin.register(Intake)
-class IntakeAdmin(HistoryAdmin):
+class IntakeAdmin(ReadOnlyAdmin, HistoryAdmin):
     """Every intake across programmes, to check dates and deadlines at a glance.
 
     Read-only: an intake is edited with its programme, so that a change to a live programme's dates goes
     through the same draft, review and publication as the rest of the programme.
     """
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="programme")
     def programme_link(self, obj):

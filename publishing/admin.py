@@ -74,6 +74,19 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin page that lists and shows records but never adds, changes or deletes them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PendingChangeFilter(admin.SimpleListFilter):
     """Records with changes on their way: drafted, awaiting review, sent back or scheduled."""
 
@@ -796,22 +809,13 @@ class PublishableAdmin(WorkflowAdmin):
 
 
 @admin.register(PendingChange)
-class PendingChangeAdmin(admin.ModelAdmin):
+class PendingChangeAdmin(ReadOnlyAdmin):
     """Every change on its way to the public: what waits for review, what is scheduled, what is drafted."""
 
     list_display = ("record_link", "kind", "state", "updated_by", "updated_at", "go_live_at")
     list_filter = ("state", "content_type")
     list_select_related = ("content_type", "updated_by")
     list_per_page = 50
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="record")
     def record_link(self, change):

@@ -168,3 +168,9 @@ def test_history_pages_answer_404_not_500_for_a_malformed_or_unknown_id(editor_c
     assert editor_client.get(reverse(f"{name}_simple_history", args=["not-a-number", "1"])).status_code == 404
     assert editor_client.get(reverse(f"{name}_simple_history", args=["1", "latest"])).status_code == 404
     assert editor_client.get(reverse(f"{name}_simple_history", args=["987654", "987654"])).status_code == 404
+
+
+@pytest.mark.parametrize("model", ["programmes_intake", "publishing_pendingchange"])
+def test_read_only_admin_pages_refuse_adding_even_to_a_superuser(admin_client, model):
+    assert admin_client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{model}_add")).status_code == 403
