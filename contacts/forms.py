@@ -6,12 +6,14 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import RegexValidator
-from django.forms.utils import flatatt
+from django.db.models import Q
 from django.urls import reverse, reverse_lazy
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
+from django.utils.text import format_lazy
 
 from programmes.models import Programme
+from search.models import Kind
+from search.selectors import suggest
 from workstreams.models import WorkStream
 
 from .abuse import issue_form_token, seconds_since_token, spend_form_token
@@ -20,22 +22,43 @@ from .models import Enquiry
 _WHITESPACE_AND_CONTROLS = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029]+")
 
 
-class LongSelect(forms.Select):
-    """A <select> for a long list (every published programme), its options written here, not by a template each.
+class ProgrammeNameField(forms.CharField):
+    """A published programme, named by its title as its page shows it (or by its slug, as the programme page's
+    "enquire" link gives it); empty for none.
 
-    The markup is Django's own; through the template engine, 1,000 programmes cost the contact page 55 ms of
-    its 73, and the page is never served from the cache (it sets a CSRF cookie).
+    A text box, not a list of every programme: a <select> grows with the catalogue (at 10,000 programmes it was
+    most of the page's cost) and is no use to anyone at that length. search-suggest.js offers matching titles
+    as the visitor types; without JavaScript a name that matches nothing is sent back with the closest titles.
     """
 
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = "".join(
-            f'<option value="{escape(option)}"{" selected" if str(option) in chosen else ""}>{escape(label)}</option>'
-            for option, label in self.choices
-        )
-        return mark_safe(
-            f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>{options}</select>'
-        )  # noqa: S308 - escaped
+    default_error_messages = {
+        "not_found": "We could not find a programme called “%(name)s”. Check its name on the programme's page, "
+        "or leave this empty and name the programme in your message.",
+        "suggest": "We could not find a programme called “%(name)s”. Did you mean %(titles)s? Type the name as "
+        "shown, or leave this empty and name the programme in your message.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=200, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return value.title if isinstance(value, Programme) else value
+
+    def clean(self, value):
+        name = " ".join((super().clean(value) or "").split())
+        if not name:
+            return None
+        found = Programme.objects.published().filter(Q(title__iexact=name) | Q(slug=name)).only("slug", "title")
+        if programme := found.first():
+            return programme
+        titles = [suggestion.title for suggestion in suggest(name, kind=Kind.PROGRAMME, limit=3)]
+        if titles:
+            quoted = ", ".join(f"“{title}”" for title in titles[:-1])
+            shown = f"{quoted} or “{titles[-1]}”" if quoted else f"“{titles[-1]}”"
+            raise forms.ValidationError(
+                self.error_messages["suggest"], code="suggest", params={"name": name, "titles": shown}
+            )
+        raise forms.ValidationError(self.error_messages["not_found"], code="not_found", params={"name": name})
 
 
 class SingleLineField(forms.CharField):
@@ -192,14 +215,16 @@ class EnquiryForm(HumanCheckedForm):
         empty_label="Not sure, or none in particular",
         error_messages={"invalid_choice": "Choose an area of work from the list."},
     )
-    programme = forms.ModelChoiceField(
+    programme = ProgrammeNameField(
         label="Programme",
-        queryset=Programme.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label="No particular programme",
-        error_messages={"invalid_choice": "Choose a programme from the list."},
-        widget=LongSelect,
+        help_text="If your enquiry is about one programme, its name as shown on its page. Leave empty if not.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "data-suggest-url": format_lazy("{}?type={}", reverse_lazy("search:suggest"), Kind.PROGRAMME.value),
+                "data-suggest-fill": "",
+            }
+        ),
     )
     cohort_size = forms.IntegerField(
         label="Expected cohort size",
@@ -238,14 +263,6 @@ class EnquiryForm(HumanCheckedForm):
         self.fields["work_stream"].queryset = (
             WorkStream.objects.published().only("slug", "title").order_by("order", "title")
         )
-        programmes = Programme.objects.published().order_by("title")
-        self.fields["programme"].queryset = programmes.only("slug", "title")
-        # Shown from plain rows: a model instance per programme only to print its slug and title was most of the
-        # page's time. The field still checks what is sent against the queryset.
-        self.fields["programme"].widget.choices = [
-            ("", self.fields["programme"].empty_label),
-            *programmes.values_list("slug", "title"),
-        ]
         self.fields["consent"].label = format_html(
             'I agree that the centre may store my enquiry and contact me about it, as described in the <a href="{}">'
             "privacy notice</a>.",

@@ -81,7 +81,7 @@ class ContactView(PageMixin, FormView):
         if self.selected_work_stream:
             initial["work_stream"] = self.selected_work_stream.slug
         if self.selected_programme:
-            initial["programme"] = self.selected_programme.slug
+            initial["programme"] = self.selected_programme.title
         kind = self.request.GET.get("kind", "")
         if kind in Enquiry.Kind.values:
             initial["kind"] = kind

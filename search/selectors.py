@@ -153,12 +153,17 @@ class Suggestion:
         return {"title": self.title, "url": self.url, "kind": self.kind.label}
 
 
-def suggest(q: str | None, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
-    """Titles containing every word typed so far, those starting with the text first. One query."""
+def suggest(q: str | None, *, kind: Kind | None = None, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+    """Titles (of one `kind`, or of all) containing every word typed so far, those starting with the text first.
+
+    One query.
+    """
     query = parse(q)
     if not query.is_searchable:
         return []
     documents = SearchDocument.objects.published()
+    if kind:
+        documents = documents.filter(kind=kind)
     for word in typed_words(query.text):
         documents = documents.filter(title__icontains=word)
     documents = documents.annotate(

@@ -65,9 +65,18 @@ class SearchView(TemplateView):
 
 @require_GET
 def suggestions(request):
-    """`/search/suggest/?q=…`: up to eight titles for the header search box, as JSON."""
+    """`/search/suggest/?q=…[&type=programme]`: up to eight titles, of one kind or of all, as JSON.
+
+    The header search box asks for every kind; the enquiry form's programme box for programmes only.
+    """
+    kind = request.GET.get("type", "")
+    if kind and kind not in Kind.values:
+        return JsonResponse(
+            {"error": f"Unknown type. Use one of: {', '.join(Kind.values)}, or leave it out for every kind."},
+            status=400,
+        )
     query = parse(request.GET.get("q"))
-    found = suggest(request.GET.get("q"))
+    found = suggest(request.GET.get("q"), kind=Kind(kind) if kind else None)
     response = JsonResponse({"query": query.text, "suggestions": [suggestion.as_dict() for suggestion in found]})
     patch_cache_control(response, public=True, max_age=SUGGESTIONS_MAX_AGE)
     return response

@@ -1,15 +1,16 @@
-// Title suggestions for the header search box, as an ARIA 1.2 combobox with a listbox popup.
-// Without JavaScript (or if the suggestions endpoint fails) the box is a plain search form.
-// The popup never changes what the form submits: Enter without a chosen suggestion searches as typed.
+// Title suggestions as an ARIA 1.2 combobox with a listbox popup, for two kinds of box:
+// - the header search box (a form with data-suggest-url): choosing a suggestion opens its page;
+// - a form field with data-suggest-url and data-suggest-fill (the enquiry form's programme): choosing a
+//   suggestion writes its title into the box, for the form to send.
+// Without JavaScript (or if the suggestions endpoint fails) each is a plain text box.
+// The popup never changes what a form submits unless a suggestion is chosen.
 (function () {
   "use strict";
 
   var MIN_LENGTH = 2;
   var DELAY = 150;
 
-  function enhance(form) {
-    var input = form.querySelector('input[type="search"]');
-    var url = form.getAttribute("data-suggest-url");
+  function enhance(input, url, host, fill) {
     if (!input || !url || !window.fetch) {
       return;
     }
@@ -26,9 +27,9 @@
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
 
-    form.classList.add("search-suggest-host");
+    host.classList.add("search-suggest-host");
     input.insertAdjacentElement("afterend", list);
-    form.appendChild(status);
+    host.appendChild(status);
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -67,7 +68,13 @@
     }
 
     function go(option) {
-      window.location.assign(option.getAttribute("data-url"));
+      if (fill) {
+        input.value = option.getAttribute("data-title");
+        lastQuery = input.value.trim();  // chosen, not typed: no new suggestions for it
+        close();
+      } else {
+        window.location.assign(option.getAttribute("data-url"));
+      }
     }
 
     function render(suggestions) {
@@ -81,6 +88,7 @@
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.setAttribute("data-url", suggestion.url);
+        option.setAttribute("data-title", suggestion.title);
         var title = document.createElement("span");
         title.className = "search-suggest__title";
         title.textContent = suggestion.title;
@@ -104,7 +112,7 @@
         open();
         status.textContent =
           options.length + (options.length === 1 ? " suggestion" : " suggestions") +
-          ". Use the up and down arrow keys to choose, Enter to open.";
+          ". Use the up and down arrow keys to choose, Enter to " + (fill ? "fill it in." : "open.");
       } else {
         close();
         status.textContent = "";
@@ -192,8 +200,19 @@
     });
 
     input.addEventListener("blur", close);
-    form.addEventListener("submit", close);
+    if (input.form) {
+      input.form.addEventListener("submit", close);
+    }
   }
 
-  document.querySelectorAll("form[data-suggest-url]").forEach(enhance);
+  document.querySelectorAll("form[data-suggest-url]").forEach(function (form) {
+    enhance(form.querySelector('input[type="search"]'), form.getAttribute("data-suggest-url"), form, false);
+  });
+  document.querySelectorAll("input[data-suggest-url][data-suggest-fill]").forEach(function (input) {
+    // The popup sits under the box itself, not under the field's label and hint.
+    var host = document.createElement("div");
+    input.insertAdjacentElement("beforebegin", host);
+    host.appendChild(input);
+    enhance(input, input.getAttribute("data-suggest-url"), host, true);
+  });
 })();

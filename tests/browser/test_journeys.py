@@ -73,6 +73,14 @@ def test_commissioner_finds_the_key_contacts_of_a_work_stream_and_sends_an_enqui
     page.get_by_role("radio", name="Commission a programme").check()
     page.get_by_label("Expected cohort size").fill("50")
     page.get_by_label("Preferred timing").fill("Spring 2027")
+    # The programme box suggests published titles as they type; the keyboard chooses one.
+    programme_box = page.get_by_role("combobox", name="Programme")
+    programme_box.press_sequentially("aspiring")
+    expect(page.get_by_role("option", name=re.compile("Aspiring Healthcare Leaders"))).to_be_visible()
+    programme_box.press("ArrowDown")
+    programme_box.press("Enter")
+    expect(programme_box).to_have_value("Aspiring Healthcare Leaders")
+    expect(page.get_by_role("listbox")).to_be_hidden()
     page.get_by_label("Your message").fill("A leadership programme for 50 senior managers, please.")
     page.get_by_role("checkbox", name=re.compile("I agree that the centre may store my enquiry")).check()
     page.get_by_role("button", name="Send enquiry").click()
@@ -81,10 +89,11 @@ def test_commissioner_finds_the_key_contacts_of_a_work_stream_and_sends_an_enqui
     enquiry = Enquiry.objects.get()
     expect(page.get_by_text("Your reference is")).to_have_text(f"Your reference is {enquiry.reference}")
     expect(page.get_by_text("We have passed it to the key contacts for Leadership and management.")).to_be_visible()
-    assert (enquiry.organisation, enquiry.cohort_size, enquiry.work_stream) == (
+    assert (enquiry.organisation, enquiry.cohort_size, enquiry.work_stream, enquiry.programme.title) == (
         "Birmingham and Solihull ICB",
         50,
         site_content.work_stream,
+        "Aspiring Healthcare Leaders",
     )
     assert axe_violations(page) == []
     assert csp_violations(page) == []

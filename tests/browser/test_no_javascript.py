@@ -30,7 +30,7 @@ def test_without_javascript_a_visitor_filters_opens_a_programme_and_sends_an_enq
     expect(page.get_by_role("complementary", name="Key facts")).to_contain_text("Next start")
 
     page.get_by_role("link", name="Commission a programme like this").click()
-    expect(page.get_by_label("Programme", exact=True)).to_have_value(programme.slug)
+    expect(page.get_by_label("Programme", exact=True)).to_have_value(programme.title)
     page.get_by_label("Your name").fill("Sam Commissioner")
     page.get_by_label("E-mail address").fill("sam@example.nhs.uk")
     page.get_by_label("Organisation").fill("Birmingham and Solihull ICB")

@@ -34,6 +34,10 @@ def selected(doc, field: str):
     return doc.xpath(f"//select[@id='id_{field}']/option[@selected]")[0]
 
 
+def box_value(doc, field: str) -> str:
+    return doc.get_element_by_id(f"id_{field}").get("value") or ""
+
+
 def field_error(doc, field: str) -> str:
     """The message shown next to a field, found the way a screen reader does: aria-describedby."""
     control = doc.get_element_by_id(f"id_{field}")
@@ -131,7 +135,7 @@ def test_programme_link_preselects_the_published_programme(client, db):
     response = client.get(CONTACT_URL, {"programme": "aspiring-healthcare-leaders", "kind": "study"})
 
     doc = page(response)
-    assert selected(doc, "programme").get("value") == "aspiring-healthcare-leaders"
+    assert box_value(doc, "programme") == "Aspiring Healthcare Leaders"
     assert doc.get_element_by_id("id_kind_1").get("checked") is not None
     assert "You are asking about Aspiring Healthcare Leaders" in " ".join(doc.text_content().split())
 
@@ -154,20 +158,62 @@ def test_unknown_or_unpublished_preselections_are_ignored(client, db, query):
 
     assert response.status_code == 200
     doc = page(response)
-    assert selected(doc, "programme").get("value") == ""
+    assert box_value(doc, "programme") == ""
     assert selected(doc, "work_stream").get("value") == ""
     assert not doc.xpath("//input[@name='kind'][@checked]")
     assert "draft-programme" not in response.content.decode()
 
 
-def test_form_offers_only_published_programmes_and_work_streams(client, db):
+def test_the_programme_is_named_in_a_box_with_suggestions_not_chosen_from_a_list_of_every_programme(client, db):
     ProgrammeFactory(title="Public programme")
+
+    doc = page(client.get(CONTACT_URL))
+
+    box = doc.get_element_by_id("id_programme")
+    assert box.tag == "input" and box.get("type") == "text"
+    assert box.get("data-suggest-url") == reverse("search:suggest") + "?type=programme"
+    assert box.get("data-suggest-fill") is not None
+    assert box.get("autocomplete") == "off"
+    assert "Public programme" not in doc.text_content()
+
+
+@pytest.mark.parametrize(
+    "name", ["Aspiring Healthcare Leaders", "  aspiring   HEALTHCARE leaders ", "aspiring-leaders"]
+)
+def test_a_published_programme_is_found_by_its_title_however_spaced_or_cased_or_by_its_slug(
+    client, db, enquiry_data, name
+):
+    programme = ProgrammeFactory(title="Aspiring Healthcare Leaders", slug="aspiring-leaders")
+
+    response = client.post(CONTACT_URL, enquiry_data(programme=name))
+
+    assert response.status_code == 302
+    assert Enquiry.objects.get().programme == programme
+
+
+def test_a_draft_programme_cannot_be_named(client, db, enquiry_data):
     ProgrammeFactory(title="Secret draft programme", status=Status.DRAFT)
 
-    content = client.get(CONTACT_URL).content.decode()
+    response = client.post(CONTACT_URL, enquiry_data(programme="Secret draft programme"))
 
-    assert "Public programme" in content
-    assert "Secret draft programme" not in content
+    assert response.status_code == 400
+    assert not Enquiry.objects.exists()
+    assert "We could not find a programme called “Secret draft programme”" in field_error(page(response), "programme")
+
+
+def test_a_name_that_matches_nothing_is_sent_back_with_the_closest_titles(client, db, enquiry_data, committed):
+    with committed():  # the search index is written when the transaction commits
+        ProgrammeFactory(title="Nye Bevan programme")
+        ProgrammeFactory(title="Nye Bevan masterclass")
+        ProgrammeFactory(title="Secret Nye Bevan draft", status=Status.DRAFT)
+
+    response = client.post(CONTACT_URL, enquiry_data(programme="nye bevan"))
+
+    assert response.status_code == 400
+    message = field_error(page(response), "programme")
+    assert "Did you mean “Nye Bevan programme” or “Nye Bevan masterclass”?" in message
+    assert "draft" not in message
+    assert box_value(page(response), "programme") == "nye bevan"
 
 
 def test_form_has_visible_labels_and_a_consent_link_to_the_privacy_notice(client, db):
@@ -304,7 +350,7 @@ def test_visitor_sees_confirmation_even_when_email_fails(
         ({"cohort_size": "100000"}, "cohort_size", "Enter a cohort size of at most 10,000"),
         ({"phone": "call me maybe"}, "phone", "Enter a telephone number using digits"),
         ({"work_stream": "no-such-stream"}, "work_stream", "Choose an area of work from the list."),
-        ({"programme": "no-such-programme"}, "programme", "Choose a programme from the list."),
+        ({"programme": "no-such-programme"}, "programme", "We could not find a programme called “no-such-programme”"),
     ],
 )
 def test_invalid_enquiry_shows_a_message_next_to_the_field(client, db, enquiry_data, overrides, field, message):
@@ -336,13 +382,13 @@ def test_organisation_is_optional_for_other_kinds_of_enquiry(client, db, enquiry
 
 
 def test_everything_typed_is_kept_when_the_form_has_errors(client, leadership, enquiry_data):
-    programme = ProgrammeFactory(slug="aspiring-healthcare-leaders")
+    ProgrammeFactory(slug="aspiring-healthcare-leaders")
     typed = enquiry_data(
         email="not-an-address",
         phone="+44 121 414 0000",
         role="Director of people",
         work_stream=leadership.slug,
-        programme=programme.slug,
+        programme="aspiring healthcare <leaders>",
         message="Line one\nLine two & <three>",
     )
 
@@ -352,7 +398,7 @@ def test_everything_typed_is_kept_when_the_form_has_errors(client, leadership, e
         assert doc.get_element_by_id(f"id_{field}").get("value") == typed[field], field
     assert doc.get_element_by_id("id_message").text_content().strip() == "Line one\nLine two & <three>"
     assert selected(doc, "work_stream").get("value") == leadership.slug
-    assert selected(doc, "programme").get("value") == programme.slug
+    assert box_value(doc, "programme") == "aspiring healthcare <leaders>"
     assert doc.get_element_by_id("id_kind_0").get("checked") is not None
     assert doc.get_element_by_id("id_consent").get("checked") is not None
 
@@ -519,12 +565,11 @@ def test_privacy_notice_states_the_retention_period(client, db, settings, django
     assert len(page(response).xpath("//h1")) == 1
 
 
-def test_the_programme_list_keeps_the_choice_and_escapes_titles(client, db):
-    ProgrammeFactory(title="Leading <teams> & systems", slug="leading-teams")
-    chosen = ProgrammeFactory(title="Aspiring Healthcare Leaders", slug="aspiring-healthcare-leaders")
+def test_what_was_typed_for_the_programme_is_escaped_in_the_box_and_the_message(client, db, enquiry_data):
+    response = client.post(CONTACT_URL, enquiry_data(programme='"><script>alert(1)</script>'))
 
-    html = client.get(CONTACT_URL, {"programme": chosen.slug}).content.decode()
-
-    assert '<option value="leading-teams">Leading &lt;teams&gt; &amp; systems</option>' in html
-    assert '<option value="aspiring-healthcare-leaders" selected>Aspiring Healthcare Leaders</option>' in html
-    assert '<option value="">No particular programme</option>' in html
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in html
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+    assert "“&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;”" in html

@@ -284,6 +284,25 @@ def test_suggestions_are_published_titles_as_json_at_most_eight(client, db, comm
     assert suggestions[0]["url"].startswith(reverse("programmes:list"))
 
 
+def test_suggestions_of_one_type_only(client, db, committed):
+    with committed():
+        ProgrammeFactory(title="Governance programme")
+        TopicFactory(name="Governance")
+        WorkStreamFactory(title="Governance and accountability")
+
+    response = client.get(reverse("search:suggest"), {"q": "govern", "type": "programme"})
+
+    assert [(s["title"], s["kind"]) for s in response.json()["suggestions"]] == [("Governance programme", "Programme")]
+
+
+def test_suggestions_of_an_unknown_type_are_a_400_that_says_which_types_exist(client, db):
+    response = client.get(reverse("search:suggest"), {"q": "govern", "type": "course<script>"})
+
+    assert response.status_code == 400
+    assert "programme" in response.json()["error"]
+    assert "<script>" not in response.content.decode()
+
+
 @pytest.mark.parametrize("query", ["", "a", "!!", "x" * 1000])
 def test_suggestions_for_odd_input_are_an_empty_list_or_a_short_one(client, seed, query):
     response = client.get(reverse("search:suggest"), {"q": query})
