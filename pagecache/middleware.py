@@ -84,6 +84,11 @@ CACHE_STATUS_HEADER = "X-Page-Cache"
 # Set per response when the page is sent, never stored.
 UNSTORED_HEADERS = frozenset({"content-length", "content-encoding", CACHE_STATUS_HEADER.lower()})
 MIN_GZIP_BYTES = 500
+# A page stored in the cache is compressed once and sent many times: worth zlib's slower, smaller level. One
+# rendered for a single response is compressed on every request: level 1 is a quarter of the CPU (0.13 ms
+# against 0.55 ms for the 84 kB catalogue) for 17% more bytes.
+STORED_GZIP_LEVEL = 6
+SENT_GZIP_LEVEL = 1
 MAX_DEPENDENCY_HINTS = 10_000
 # After its lifetime a page is kept this much longer, given to others while one request renders it again.
 STALE_SECONDS = 30
@@ -359,23 +364,29 @@ def _storable(request, response) -> bool:
     return vary <= SHAREABLE_VARY
 
 
-def _encode(response) -> tuple[bytes, bool]:
-    """Give a shareable response its ETag and Vary, and return its body: gzipped when that pays.
+def _prepare(response) -> bool:
+    """Give a shareable response its ETag, and Vary on Accept-Encoding if its body is worth gzipping; say if so."""
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    if (
+        len(response.content) < MIN_GZIP_BYTES
+        or response.has_header("Content-Encoding")
+        or not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
+    ):
+        return False
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return True
+
+
+def _encode(response, *, level: int = STORED_GZIP_LEVEL) -> tuple[bytes, bool]:
+    """Prepare a shareable response (`_prepare`) and return its body: gzipped at `level` when that pays.
 
     Public pages carry no secret (nothing personal is shareable), so compressing them cannot leak
     one to a BREACH-style attack.
     """
-    if not response.has_header("ETag"):
-        set_response_etag(response)
-    content = response.content
-    if (
-        len(content) < MIN_GZIP_BYTES
-        or response.has_header("Content-Encoding")
-        or not response.get("Content-Type", "").startswith(COMPRESSIBLE_TYPES)
-    ):
-        return content, False
-    patch_vary_headers(response, ("Accept-Encoding",))
-    return gzip.compress(content, compresslevel=6, mtime=0), True
+    if not _prepare(response):
+        return response.content, False
+    return gzip.compress(response.content, compresslevel=level, mtime=0), True
 
 
 def _accepts_gzip(request) -> bool:
@@ -446,9 +457,12 @@ class PageCacheMiddleware:
         """The response from the view, with caching headers and compression but without the cache."""
         response = self.get_response(request)
         if set_cache_headers(request, response):
-            body, gzipped = _encode(response)
-            if gzipped and _accepts_gzip(request):
-                _send_gzipped(response, body)
+            if _accepts_gzip(request):
+                body, gzipped = _encode(response, level=SENT_GZIP_LEVEL)
+                if gzipped:
+                    _send_gzipped(response, body)
+            else:
+                _prepare(response)
         return response
 
     def render(self, request, key: str):
