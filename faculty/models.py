@@ -2,12 +2,12 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Cast, Mod, Substr
 from django.db.models.lookups import Exact
-from django.urls import reverse
 
 from pagecache.fragments import render_each
 from publishing.history import HistoricalRecords
 from publishing.images import PORTRAIT, add_renditions, picture, random_image_name, require_alt_text
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.paths import path_to
 from publishing.richtext import RichTextField
 from security.images import ReencodedImageField
 
@@ -166,7 +166,7 @@ class Person(Publishable):
         return picture(self, "photo", alt=self.photo_alt, decorative=self.photo_decorative, width=width, **options)
 
     def get_absolute_url(self) -> str:
-        return reverse("faculty:detail", kwargs={"slug": self.slug})
+        return path_to("faculty:detail", slug=self.slug)
 
     @property
     def name(self) -> str:

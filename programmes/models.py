@@ -3,13 +3,13 @@ import datetime
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from faculty.models import PersonLinkQuerySet
 from pagecache.fragments import render_each
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.paths import path_to
 from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
 from workstreams.models import WorkStream
@@ -38,7 +38,7 @@ class Audience(CleanTextModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('programmes:list')}?audience={self.slug}"
+        return f"{path_to('programmes:list')}?audience={self.slug}"
 
 
 def programme_availability(on: datetime.date) -> dict:
@@ -384,7 +384,7 @@ class Programme(WithImage, Publishable):
         refresh_availability_of(programme_ids={self.pk})
 
     def get_absolute_url(self) -> str:
-        return reverse("programmes:detail", kwargs={"slug": self.slug})
+        return path_to("programmes:detail", slug=self.slug)
 
     @property
     def duration_display(self) -> str:

@@ -9,9 +9,9 @@ and `structured_data`, so templates only fill the title and description blocks.
 from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
-from django.urls import reverse
 
 from . import centre
+from .paths import path_to
 
 SCHEMA_CONTEXT = "https://schema.org"
 
@@ -30,10 +30,10 @@ def centre_organization() -> dict:
     details = centre.current()
     data = {
         "@type": "EducationalOrganization",
-        "@id": absolute_url(reverse("home")) + "#organization",
+        "@id": absolute_url(path_to("home")) + "#organization",
         "name": details.name,
         "alternateName": details.short_name,
-        "url": absolute_url(reverse("home")),
+        "url": absolute_url(path_to("home")),
         "address": ", ".join(details.address_lines),
         "parentOrganization": {"@type": "CollegeOrUniversity", "name": "University of Birmingham"},
     }
@@ -50,14 +50,14 @@ def centre_reference() -> dict:
     """A pointer to the centre's full Organization node, for `provider`, `affiliation` and the like."""
     return {
         "@type": "EducationalOrganization",
-        "@id": absolute_url(reverse("home")) + "#organization",
+        "@id": absolute_url(path_to("home")) + "#organization",
         "name": centre.current().name,
     }
 
 
 def breadcrumb_list(crumbs: Sequence[Crumb]) -> dict:
     """A schema.org BreadcrumbList for a trail that starts at the home page."""
-    trail = [("Home", reverse("home")), *crumbs]
+    trail = [("Home", path_to("home")), *crumbs]
     return {
         "@type": "BreadcrumbList",
         "itemListElement": [

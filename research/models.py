@@ -2,7 +2,6 @@ import datetime
 
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
 from faculty.models import PersonLinkQuerySet
@@ -10,6 +9,7 @@ from pagecache.fragments import render_each
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.paths import path_to
 from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
 from workstreams.models import WorkStream
@@ -128,7 +128,7 @@ class ResearchProject(WithImage, Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("research:detail", kwargs={"slug": self.slug})
+        return path_to("research:detail", slug=self.slug)
 
     @property
     def status_label(self) -> str:

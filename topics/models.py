@@ -1,7 +1,7 @@
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from publishing.paths import path_to
 from publishing.text import CleanTextModel
 
 
@@ -22,4 +22,4 @@ class Topic(CleanTextModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('programmes:list')}?topic={self.slug}"
+        return f"{path_to('programmes:list')}?topic={self.slug}"

@@ -1,11 +1,11 @@
 from django.db import models
 from django.db.models import Prefetch
-from django.urls import reverse
 
 from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet
+from publishing.paths import path_to
 from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
 
@@ -81,7 +81,7 @@ class WorkStream(WithImage, Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("workstreams:detail", kwargs={"slug": self.slug})
+        return path_to("workstreams:detail", slug=self.slug)
 
 
 add_renditions(WorkStream, "image", BANNER)
