@@ -232,6 +232,11 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
         return super().filter(qs, value)
 
 
+def _returning(choices: list[tuple[str, str]]) -> Callable[[], list[tuple[str, str]]]:
+    """A function that returns `choices`: copy.deepcopy() keeps a reference to a function (not to a partial)."""
+    return lambda: choices
+
+
 _COLUMNS = ("facet", "number", "value", "label", "position", "ids")
 
 
@@ -304,7 +309,9 @@ class FacetedFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self._options = remember(self._options_key(), self._read_options)
         for name, choices in self._options.choices.items():
-            self.filters[name].extra["choices"] = choices
+            # Given as a callable: the filter's form field, and the form's copy of it, then keep a reference
+            # instead of deep-copying every option (a tenth of the catalogue's CPU, issue 19).
+            self.filters[name].extra["choices"] = _returning(choices)
 
     def _options_key(self) -> str:
         """What the options are read from: this filter set over this listing (its SQL and parameters, but the
