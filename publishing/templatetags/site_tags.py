@@ -1,9 +1,8 @@
+import html
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.template.defaultfilters import pluralize
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from publishing import richtext
@@ -29,14 +28,17 @@ def facet_options(facet: dict, count_noun: str) -> str:
     Built here, not in a template: the catalogue's 174 options cost the template engine a third of the
     page's time, and this markup is the same for every option of every filtered list.
     """
-    name = escape(facet["name"])
+    # The standard library's escape, which Django's wraps (for lazy strings these values never are): the same
+    # output without a wrapper call for each of 600 values.
+    name = html.escape(facet["name"])
+    singular, plural = (html.escape(noun) for noun in count_noun.split(","))
     return mark_safe(  # noqa: S308 - every value below is escaped
         "".join(
             f'<div class="form-check"><input class="form-check-input" type="checkbox" name="{name}"'
-            f' value="{escape(option["value"])}" id="f-{name}-{number}"{" checked" if option["selected"] else ""}>'
-            f'<label class="form-check-label" for="f-{name}-{number}">{escape(option["label"])}'
+            f' value="{html.escape(option["value"])}" id="f-{name}-{number}"{" checked" if option["selected"] else ""}>'
+            f'<label class="form-check-label" for="f-{name}-{number}">{html.escape(option["label"])}'
             f' <span class="facet__count">{option["count"]:d}<span class="visually-hidden">'
-            f" {escape(pluralize(option['count'], count_noun))}</span></span></label></div>"
+            f" {singular if option['count'] == 1 else plural}</span></span></label></div>"
             for number, option in enumerate(facet["options"], start=1)
         )
     )
