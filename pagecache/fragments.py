@@ -30,9 +30,19 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from . import middleware
-from .middleware import TABLE_KEY, _table_versions, _tables_read, _versions_frozen, breaker, page_cache
+from .middleware import (
+    TABLE_KEY,
+    DependencyHints,
+    _table_versions,
+    _tables_read,
+    _versions_frozen,
+    breaker,
+    page_cache,
+)
 
 FRAGMENT_KEY = "pagecache:fragment:v1:"
+# Which table versions a value, or a template's cards, were last made from: read with them in one round trip.
+_hints = DependencyHints()
 
 
 def remember[T](key: str, compute: Callable[[], T]) -> T:
@@ -40,8 +50,9 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
         return compute()
     cache = page_cache()
     try:
-        stored = cache.get(FRAGMENT_KEY + key)
-        if stored is not None and _unchanged({key: stored}, cache):
+        found, current = _hints.read(cache, [FRAGMENT_KEY + key], key)
+        stored = found.get(FRAGMENT_KEY + key)
+        if stored is not None and _unchanged({key: stored}, cache, current, key):
             _record_reads(_tables_of(stored))
             return stored[2]
     except Exception as exc:
@@ -50,6 +61,7 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
     versions, value = _computed(compute)
     if versions is not None:
         _store(cache, {FRAGMENT_KEY + key: (versions, _expiry(), value)})
+        _hints.note(key, versions)
     return value
 
 
@@ -78,11 +90,12 @@ def render_each(
         return _in_order(ids, render(list(ids)))
     cache = page_cache()
     shown_with = ",".join(f"{name}={value}" for name, value in sorted(context.items()))
-    prefix = f"{FRAGMENT_KEY}each:{template_name}:{shown_with}:{timezone.localdate()}:"
+    hint = f"each:{template_name}:{shown_with}"
+    prefix = f"{FRAGMENT_KEY}{hint}:{timezone.localdate()}:"
     keys = {pk: f"{prefix}{pk}" for pk in ids}
     try:
-        stored = cache.get_many(list(keys.values()))
-        valid = _unchanged({pk: stored[key] for pk, key in keys.items() if key in stored}, cache)
+        stored, current = _hints.read(cache, list(keys.values()), hint)
+        valid = _unchanged({pk: stored[key] for pk, key in keys.items() if key in stored}, cache, current, hint)
     except Exception as exc:
         breaker.trip(exc)
         return _in_order(ids, render(list(ids)))
@@ -95,6 +108,7 @@ def render_each(
         if versions is not None:
             expires = _expiry()
             _store(cache, {keys[pk]: (versions, expires, fragment) for pk, fragment in rendered.items()})
+            _hints.note(hint, versions)
     return _in_order(ids, html)
 
 
@@ -127,15 +141,18 @@ def _computed[T](compute: Callable[[], T]) -> tuple[dict[str, str] | None, T]:
     return {TABLE_KEY + table: before[TABLE_KEY + table] for table in reads if TABLE_KEY + table in before}, value
 
 
-def _unchanged[K](entries: dict[K, tuple], cache) -> dict[K, tuple]:
+def _unchanged[K](entries: dict[K, tuple], cache, current: dict, hint: str) -> dict[K, tuple]:
     """Those of the stored (versions, expires, value) entries that have not expired and whose tables are unchanged.
 
-    One round trip for the current versions of all their tables, however many entries.
+    `current` holds the versions read with the entries (`DependencyHints.read`); one more round trip reads
+    the versions of any other tables they need, however many entries, and corrects the hint.
     """
     now = middleware.wall_clock()
     fresh = {key: entry for key, entry in entries.items() if entry[1] > now}
     needed = {table for entry in fresh.values() for table in entry[0]}
-    current = cache.get_many(list(needed)) if needed else {}
+    if missing := needed - current.keys():
+        current = {**current, **cache.get_many(list(missing))}
+        _hints.note(hint, needed)
     return {
         key: entry
         for key, entry in fresh.items()

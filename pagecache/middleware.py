@@ -240,6 +240,39 @@ def install_query_observer(sender=None, connection=None, **kwargs) -> None:
         connection.execute_wrappers.insert(0, _observe_queries)
 
 
+class DependencyHints:
+    """Entry key -> the table version keys the entry depended on when this process last read or stored it.
+
+    A stored page or fragment is only good while those versions are unchanged. With a hint, the entry and
+    the current versions come back in one round trip to the cache instead of two; a wrong or missing hint
+    costs the second trip and is corrected. A bound, not an LRU: workers are recycled anyway.
+    """
+
+    def __init__(self, limit: int = MAX_DEPENDENCY_HINTS):
+        self.limit = limit
+        self._hints: dict[str, tuple[str, ...]] = {}
+        # The same few sets of tables for many keys (every programme card reads the same tables): one tuple each.
+        self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def get(self, key: str) -> tuple[str, ...]:
+        return self._hints.get(key, ())
+
+    def note(self, key: str, table_keys) -> None:
+        table_keys = tuple(sorted(table_keys))
+        if self._hints.get(key) == table_keys:
+            return
+        if len(self._hints) >= self.limit:
+            self._hints.clear()
+            self._shared.clear()
+        self._hints[key] = self._shared.setdefault(table_keys, table_keys)
+
+    def read(self, cache, keys: list[str], hint: str) -> tuple[dict, dict]:
+        """The stored entries of `keys`, and the current versions the hint for `hint` names (None if absent)."""
+        hinted = self.get(hint)
+        found = cache.get_many([*keys, *hinted])
+        return {key: found[key] for key in keys if key in found}, {table: found.get(table) for table in hinted}
+
+
 def _table_versions() -> dict[str, int] | None:
     """Current version token of every tracked table, creating any that are missing; None if unreachable."""
     cache = page_cache()
@@ -423,8 +456,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
         # Pages link to hashed static files: each release keeps its own pages.
         self.release = getattr(staticfiles_storage, "manifest_hash", "") or ""
-        # Page key -> the table version keys it depended on when this process last saw it.
-        self.dependency_hints: dict[str, tuple[str, ...]] = {}
+        self.dependency_hints = DependencyHints()
 
     def __call__(self, request):
         strip_tracking_parameters(request)
@@ -516,14 +548,14 @@ class PageCacheMiddleware:
         """
         cache = page_cache()
         try:
-            found = cache.get_many([key, *self.dependency_hints.get(key, ())])
-            entry = found.pop(key, None)
+            stored, found = self.dependency_hints.read(cache, [key], key)
+            entry = stored.get(key)
             if entry is None:
                 return MISS, None
             depends_on, status, headers, body, gzipped, fresh_until, on_serve = entry
             if missing := [table_key for table_key in depends_on if table_key not in found]:
                 found.update(cache.get_many(missing))
-                self.remember(key, depends_on)
+                self.dependency_hints.note(key, depends_on)
             if any(found.get(table_key) != token for table_key, token in depends_on.items()):
                 return MISS, None
         except Exception as exc:
@@ -576,11 +608,6 @@ class PageCacheMiddleware:
                 breaker.trip(exc)
         return None
 
-    def remember(self, key: str, depends_on) -> None:
-        if len(self.dependency_hints) >= MAX_DEPENDENCY_HINTS:
-            self.dependency_hints.clear()  # a bound, not an LRU: workers are recycled anyway
-        self.dependency_hints[key] = tuple(depends_on)
-
     def store(self, key: str, response, depends_on: dict[str, int], body: bytes, gzipped: bool) -> None:
         headers = [(name, value) for name, value in response.headers.items() if name.lower() not in UNSTORED_HEADERS]
         lifetime = settings.PAGE_CACHE_SECONDS
@@ -591,7 +618,7 @@ class PageCacheMiddleware:
         except Exception as exc:
             breaker.trip(exc)
             return
-        self.remember(key, depends_on)
+        self.dependency_hints.note(key, depends_on)
         response.headers[CACHE_STATUS_HEADER] = MISS
 
     def store_pass(self, key: str, depends_on: dict[str, int]) -> None:
@@ -603,4 +630,4 @@ class PageCacheMiddleware:
         except Exception as exc:
             breaker.trip(exc)
             return
-        self.remember(key, depends_on)
+        self.dependency_hints.note(key, depends_on)

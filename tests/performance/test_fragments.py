@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from faculty.models import Person
 from organisations.models import Organisation
-from pagecache import middleware
+from pagecache import fragments, middleware
 from pagecache.fragments import remember
+from pagecache.middleware import DependencyHints
 from programmes.models import Audience, Programme
 from publishing import snapshots, workflow
 from publishing.models import Status
@@ -328,3 +329,71 @@ def test_a_value_made_without_reading_a_table_is_not_kept():
     calls = []
     assert remember("test:no-tables", lambda: calls.append(1) or len(calls)) == 1
     assert remember("test:no-tables", lambda: calls.append(1) or len(calls)) == 2
+
+
+class CountingCache:
+    """The cache, with each round trip to it noted by name."""
+
+    def __init__(self, cache, trips: list[str]):
+        self._cache, self._trips = cache, trips
+
+    def __getattr__(self, name):
+        attribute = getattr(self._cache, name)
+        if name not in {"get", "get_many", "set", "set_many", "add"}:
+            return attribute
+
+        def counted(*args, **kwargs):
+            self._trips.append(name)
+            return attribute(*args, **kwargs)
+
+        return counted
+
+
+@pytest.fixture
+def trips(monkeypatch) -> list[str]:
+    noted: list[str] = []
+    original = fragments.page_cache
+    monkeypatch.setattr(fragments, "page_cache", lambda: CountingCache(original(), noted))
+    return noted
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_kept_value_comes_with_its_tables_versions_in_one_round_trip_and_still_sees_a_write(trips, monkeypatch):
+    monkeypatch.setattr(fragments, "_hints", DependencyHints())  # nothing learnt yet in this process
+    ProgrammeFactory()
+    assert remember("test:trips", Programme.objects.count) == 1  # computed: which tables it read is learnt
+    trips.clear()
+
+    assert remember("test:trips", Programme.objects.count) == 1
+    assert trips == ["get_many"]
+
+    ProgrammeFactory()
+    trips.clear()
+    assert remember("test:trips", Programme.objects.count) == 2
+    assert trips[0] == "get_many" and "get" not in trips
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_value_kept_by_another_process_takes_a_second_trip_once_then_one(trips, monkeypatch):
+    ProgrammeFactory()
+    assert remember("test:elsewhere", Programme.objects.count) == 1
+    monkeypatch.setattr(fragments, "_hints", DependencyHints())  # a process that did not compute it
+    trips.clear()
+
+    assert remember("test:elsewhere", Programme.objects.count) == 1
+    assert trips == ["get_many", "get_many"]  # the value, then the versions of the tables it names
+    trips.clear()
+    assert remember("test:elsewhere", Programme.objects.count) == 1
+    assert trips == ["get_many"]
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_kept_cards_come_with_their_tables_versions_in_one_round_trip(trips):
+    ids = [ProgrammeFactory(title=f"Card {n}").pk for n in range(3)]
+    Programme.objects.published().cards(ids)
+    trips.clear()
+
+    cards = Programme.objects.published().cards(ids)
+
+    assert list(cards) == ids and all("Card" in html for html in cards.values())
+    assert trips == ["get_many"]
