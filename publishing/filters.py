@@ -7,6 +7,7 @@ A list may also be narrowed by words (`WordsFilter`), through the text search th
 at start-up (`use_text_search()`): this base app knows only the hook, never the search index.
 """
 
+import copy
 import datetime
 import functools
 import hashlib
@@ -56,7 +57,23 @@ class LenientChoiceField(filter_fields.ChoiceField):
         return value
 
 
-class SortFilter(django_filters.ChoiceFilter):
+class CopiedPerRequest:
+    """A filter that a filter set copies for each request (django-filter deep-copies `base_filters`) cheaply.
+
+    A deep copy also copied each filter's choices, widget class and the rest, on every request; only
+    `extra` is ever changed on a copy (a facet's choices, `FacetedFilterSet.__init__`), so the copy gets
+    its own `extra` and shares everything else. Nothing in a filter is changed in place.
+    """
+
+    def __deepcopy__(self, memo):
+        copied = copy.copy(self)
+        copied.extra = dict(self.extra)
+        if copied.method is not None:  # a filter by a filter-set method: bound to the copy, found via its parent
+            copied.method = self.method
+        return copied
+
+
+class SortFilter(CopiedPerRequest, django_filters.ChoiceFilter):
     field_class = LenientChoiceField
 
 
@@ -103,7 +120,7 @@ class WordsField(forms.CharField):
         return text_search().tidy(str(value or ""))
 
 
-class WordsFilter(django_filters.CharFilter):
+class WordsFilter(CopiedPerRequest, django_filters.CharFilter):
     """Narrows a list by words through the text search, keeping the list's own sort."""
 
     field_class = WordsField
@@ -193,7 +210,7 @@ def _linked_ids(model: type[Model], path: str) -> QuerySet:
     return link.from_opts.model._base_manager.values(link.join_field.attname)
 
 
-class FacetFilter(django_filters.MultipleChoiceFilter):
+class FacetFilter(CopiedPerRequest, django_filters.MultipleChoiceFilter):
     """Several values of one facet, OR-ed, from a GET form of checkboxes.
 
     Options are the fixed `choices`, values of the column `field_name`; or `options_from` says where

@@ -36,3 +36,27 @@ class RecordsOnlyFilter(FacetedFilterSet):
 def test_a_filter_set_without_a_column_facet_cannot_count_its_rows():
     with pytest.raises(ImproperlyConfigured):
         RecordsOnlyFilter(QueryDict(""), queryset=Person.objects.published())
+
+
+@pytest.mark.django_db
+def test_each_filter_set_has_its_own_filters_bound_to_it_and_leaves_the_class_unchanged():
+    from programmes.filters import ProgrammeFilter
+    from programmes.models import Programme
+    from tests.factories import OrganisationFactory, ProgrammeFactory, ProgrammePartnerFactory
+
+    ProgrammePartnerFactory(programme=ProgrammeFactory(title="B"), organisation=OrganisationFactory(slug="amb"))
+    ProgrammeFactory(title="A")
+    listing = Programme.objects.published().with_duration_days()
+    by_title = ProgrammeFilter(QueryDict("sort=title"), queryset=listing)
+    by_partner = ProgrammeFilter(QueryDict("partner=amb&sort=-title"), queryset=listing)
+
+    for name in ("partner", "sort", "q"):
+        assert by_title.filters[name] is not by_partner.filters[name]
+        assert by_title.filters[name].extra is not by_partner.filters[name].extra
+        assert by_title.filters[name].parent is by_title and by_partner.filters[name].parent is by_partner
+    # A facet's options are set on the request's copy, never on the class's filter.
+    assert "choices" in by_title.filters["partner"].extra
+    assert "choices" not in ProgrammeFilter.base_filters["partner"].extra
+    # Filters by a filter-set method (the sort) run on their own filter set.
+    assert [p.title for p in by_title.qs] == ["A", "B"]
+    assert [p.title for p in by_partner.qs] == ["B"]
