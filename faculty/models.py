@@ -6,7 +6,7 @@ from django.db.models.lookups import Exact
 from pagecache.fragments import render_each
 from publishing.history import HistoricalRecords
 from publishing.images import PORTRAIT, add_renditions, picture, random_image_name, require_alt_text
-from publishing.models import Publishable, PublishableQuerySet
+from publishing.models import Publishable, PublishableQuerySet, published_q
 from publishing.paths import path_to
 from publishing.richtext import RichTextField
 from security.images import ReencodedImageField
@@ -193,4 +193,4 @@ class PersonLinkQuerySet(models.QuerySet):
 
     def with_published_person(self):
         """Only links to people the public may see: a draft profile is never named on a public page."""
-        return self.filter(person__in=Person.objects.published())
+        return self.filter(published_q("person__"))

@@ -8,7 +8,7 @@ from faculty.models import PersonLinkQuerySet
 from pagecache.fragments import render_each
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
-from publishing.models import Publishable, PublishableQuerySet
+from publishing.models import Publishable, PublishableQuerySet, published_q
 from publishing.paths import path_to
 from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
@@ -417,7 +417,7 @@ class ProgrammeLinkQuerySet(models.QuerySet):
     """Partnerships and leads, read from either end."""
 
     def of_published_programme(self):
-        return self.filter(programme__in=Programme.objects.published())
+        return self.filter(published_q("programme__"))
 
 
 class ProgrammeLeadQuerySet(ProgrammeLinkQuerySet, PersonLinkQuerySet):
@@ -478,7 +478,7 @@ class IntakeQuerySet(models.QuerySet):
         return self.update(availability=intake_state(on), availability_rank=intake_rank(on), availability_on=on)
 
     def published(self):
-        return self.filter(programme__in=Programme.objects.published())
+        return self.filter(published_q("programme__"))
 
 
 def refresh_availability_of(*, programme_ids) -> None:

@@ -8,7 +8,7 @@ from faculty.models import PersonLinkQuerySet
 from pagecache.fragments import render_each
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
-from publishing.models import Publishable, PublishableQuerySet
+from publishing.models import Publishable, PublishableQuerySet, published_q
 from publishing.paths import path_to
 from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
@@ -155,7 +155,7 @@ class ProjectLinkQuerySet(models.QuerySet):
     """Funders, partners, commissioners and investigators, read from either end."""
 
     def of_published_project(self):
-        return self.filter(project__in=ResearchProject.objects.published())
+        return self.filter(published_q("project__"))
 
 
 class InvestigatorQuerySet(ProjectLinkQuerySet, PersonLinkQuerySet):

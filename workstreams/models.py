@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from faculty.models import PersonLinkQuerySet
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
-from publishing.models import Publishable, PublishableQuerySet
+from publishing.models import Publishable, PublishableQuerySet, published_q
 from publishing.paths import path_to
 from publishing.richtext import RichTextField
 from publishing.text import CleanTextModel
@@ -39,7 +39,7 @@ class WorkStreamLinkQuerySet(PersonLinkQuerySet):
     """Members and key contacts, read from either end."""
 
     def of_published_work_stream(self):
-        return self.filter(work_stream__in=WorkStream.objects.published())
+        return self.filter(published_q("work_stream__"))
 
 
 class WorkStream(WithImage, Publishable):

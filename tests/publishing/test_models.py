@@ -88,3 +88,28 @@ def test_links_added_from_the_other_side_are_versioned_on_the_record_that_tracks
     assert programme.history.count() == programme_versions
     programme.related_research.remove(project)
     assert not ResearchProject.history.filter(id=project.pk).latest("history_date").informs_programmes.exists()
+
+
+@pytest.mark.django_db
+def test_through_a_relation_the_public_sees_links_to_exactly_the_records_it_may_see():
+    from programmes.models import ProgrammeLead
+    from publishing.models import published_q
+    from tests.factories import ProgrammeLeadFactory
+
+    now = timezone.now()
+    people = {
+        "published": PersonFactory(),
+        "draft": PersonFactory(status=Status.DRAFT),
+        "scheduled": PersonFactory(publish_from=now + datetime.timedelta(days=1)),
+        "was scheduled": PersonFactory(publish_from=now - datetime.timedelta(days=1)),
+    }
+    for person in people.values():
+        ProgrammeLeadFactory(person=person)
+
+    shown = {link.person for link in ProgrammeLead.objects.filter(published_q("person__"))}
+
+    assert shown == {people["published"], people["was scheduled"]}
+    assert shown == {link.person for link in ProgrammeLead.objects.filter(person__in=Person.objects.published())}
+    assert set(ProgrammeLead.objects.with_published_person()) == set(
+        ProgrammeLead.objects.filter(published_q("person__"))
+    )
