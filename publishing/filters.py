@@ -68,6 +68,7 @@ class CopiedPerRequest:
     def __deepcopy__(self, memo):
         copied = copy.copy(self)
         copied.extra = dict(self.extra)
+        copied.__dict__.pop("_field", None)  # a form field built from the class's filter: the copy builds its own
         if copied.method is not None:  # a filter by a filter-set method: bound to the copy, found via its parent
             copied.method = self.method
         return copied
