@@ -74,6 +74,21 @@ class CopiedPerRequest:
         return copied
 
 
+class TakesBuiltFields:
+    """Mixed into a filter set's form: it takes the fields django-filter built for this request as they are.
+
+    Each request's copy of the filters builds its own form fields (`CopiedPerRequest`), and the filter set
+    makes a form class of them for that request alone; Django's form would deep-copy them again, with every
+    option of every facet (a quarter of a filter set's CPU, issue 19).
+    """
+
+    def __init__(self, *args, **kwargs):
+        built, self.base_fields = self.base_fields, {}  # the copy in Form.__init__ copies nothing
+        super().__init__(*args, **kwargs)
+        del self.base_fields  # the class's again
+        self.fields = built
+
+
 class SortFilter(CopiedPerRequest, django_filters.ChoiceFilter):
     field_class = LenientChoiceField
 
@@ -330,6 +345,10 @@ class FacetedFilterSet(django_filters.FilterSet):
             # Given as a callable: the filter's form field, and the form's copy of it, then keep a reference
             # instead of deep-copying every option (a tenth of the catalogue's CPU, issue 19).
             self.filters[name].extra["choices"] = _returning(choices)
+
+    def get_form_class(self):
+        fields = {name: filter_.field for name, filter_ in self.filters.items()}
+        return type(f"{type(self).__name__}Form", (TakesBuiltFields, self._meta.form), fields)
 
     def _options_key(self) -> str:
         """What the options are read from: this filter set over this listing (its SQL and parameters, but the

@@ -64,3 +64,26 @@ def test_each_filter_set_has_its_own_filters_bound_to_it_and_leaves_the_class_un
     # Filters by a filter-set method (the sort) run on their own filter set.
     assert [p.title for p in by_title.qs] == ["A", "B"]
     assert [p.title for p in by_partner.qs] == ["B"]
+
+
+@pytest.mark.django_db
+def test_a_filter_sets_form_uses_the_fields_its_filters_built_for_the_request():
+    from programmes.filters import ProgrammeFilter
+    from programmes.models import Programme
+    from tests.factories import AudienceFactory, ProgrammeFactory
+
+    ProgrammeFactory(title="For managers").audiences.add(AudienceFactory(slug="managers", name="Managers"))
+    listing = Programme.objects.published().with_duration_days()
+    first = ProgrammeFilter(QueryDict("audience=managers&audience=nobody"), queryset=listing)
+    second = ProgrammeFilter(QueryDict("audience=managers"), queryset=listing)
+
+    # Not copied again by the form (every option of every facet, on every request)...
+    for name, field in first.form.fields.items():
+        assert field is first.filters[name].field
+    assert list(first.form.fields) == list(first.filters)
+    # ...and still each request's own: what one request's validation records stays with it.
+    assert first.is_valid() and second.is_valid()
+    assert first.form.fields["audience"] is not second.form.fields["audience"]
+    assert first.ignored == ["nobody"] and second.ignored == []
+    assert first.selected("audience") == second.selected("audience") == ["managers"]
+    assert type(first.form).base_fields == first.form.fields
