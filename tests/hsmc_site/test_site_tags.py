@@ -31,3 +31,37 @@ def test_facet_options_escape_what_editors_typed_and_read_counts_out():
     assert 'value="ambs" id="f-partner-2">' in html
     assert '<label class="form-check-label" for="f-partner-2">AMBS <span class="facet__count">12' in html
     assert re.findall(r'<span class="visually-hidden"> (\w+)</span>', html) == ["programme", "programmes"]
+
+
+def test_include_kept_renders_once_for_the_same_values_and_again_when_one_changes():
+    from publishing import centre
+    from publishing.templatetags import site_tags
+
+    site_tags._rendered.cache_clear()
+    footer = Template('{% load site_tags %}{% include_kept "includes/footer.html" CENTRE=details %}')
+    published = centre.Centre(name="Health Services Management Centre", short_name="HSMC", address="Park House")
+    edited = centre.Centre(name="Health Services Management Centre", short_name="HSMC", address="Edgbaston Park")
+
+    first = footer.render(Context({"details": published}))
+    again = footer.render(Context({"details": published}))
+    changed = footer.render(Context({"details": edited}))
+
+    assert first == again and "Park House" in first
+    assert "Edgbaston Park" in changed and "Park House" not in changed
+    assert (site_tags._rendered.cache_info().hits, site_tags._rendered.cache_info().misses) == (1, 2)
+
+
+def test_include_kept_shows_the_template_only_the_values_it_is_given():
+    template = Template('{% load site_tags %}{% include_kept "includes/footer.html" %}')
+
+    html = template.render(Context({"CENTRE": {"name": "Not passed, so not shown"}}))
+
+    assert "Not passed" not in html
+
+
+def test_include_kept_renders_unhashable_values_without_keeping_them():
+    template = Template('{% load site_tags %}{% include_kept "includes/footer.html" CENTRE=details %}')
+
+    html = template.render(Context({"details": {"name": "A centre as a dict", "footer_links": []}}))
+
+    assert "A centre as a dict" in html

@@ -4,6 +4,7 @@ import sys
 import pytest
 from django.test import override_settings
 from django.urls import path, reverse
+from lxml import html as lxml_html
 
 from hsmc_site import urls as project_urls
 from hsmc_site import views
@@ -81,6 +82,18 @@ def test_base_template_has_landmarks_navigation_and_search(client, db):
         assert f">{label}</a>" in content
     assert 'role="search"' in content
     assert '<meta name="description"' in content
+
+
+@pytest.mark.parametrize(
+    ("url_name", "section"),
+    [("programmes:list", "Programmes"), ("research:list", "Research"), ("faculty:list", "People"), ("home", None)],
+)
+def test_main_navigation_marks_the_section_of_each_page(client, db, url_name, section):
+    tree = lxml_html.fromstring(client.get(reverse(url_name)).content)
+
+    current = tree.xpath('//nav[@aria-label="Main"]//a[@aria-current="page"]/text()')
+
+    assert current == ([section] if section else [])
 
 
 def test_static_files_resolve_through_the_manifest(tmp_path):
