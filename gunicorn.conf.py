@@ -10,6 +10,9 @@ import os
 from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Twice the cores and one: with the database and Redis on other hosts (the reference topology), each request
+# waits on a network round trip per query, which the extra workers fill. Where they share this host's cores,
+# cores + 1 served a tenth more with a shorter tail (benchmarks/loadtest, docs/deployment.md).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 # A request stuck this long is killed and its worker replaced; pages answer in milliseconds.
