@@ -18,7 +18,7 @@ CATALOGUE_FACETS = tuple(facet for facet in ProgrammeFilter.FACETS if facet != "
 
 
 def catalogue_filter(filters: str) -> ProgrammeFilter:
-    return ProgrammeFilter(QueryDict(filters), queryset=Programme.objects.published().with_duration_days())
+    return ProgrammeFilter(QueryDict(filters), queryset=Programme.objects.published())
 
 
 def normalise_filters(params: QueryDict) -> str:

@@ -32,8 +32,8 @@ class SORT:
 class ProgrammeFilter(FacetedFilterSet):
     """Filters for `/programmes/` over published programmes.
 
-    `queryset` is the listing, `Programme.objects.published().for_cards().with_duration_days()`:
-    the availability and duration filters and the option counts read its annotations.
+    `queryset` is the listing, `Programme.objects.published()` narrowed as a page needs; the duration facet
+    adds `with_duration_days()` where it reads the duration (its options, and filtering by a band).
     """
 
     # Words, through the search index: a search narrowed by the facets.
@@ -46,7 +46,10 @@ class ProgrammeFilter(FacetedFilterSet):
     )
     level = FacetFilter(label="Level", choices=Programme.Level.choices)
     study_mode = FacetFilter(label="Study mode", choices=Programme.StudyMode.choices)
-    duration = FacetFilter(label="Duration", options_from=Bands("duration_days", DURATION_BANDS))
+    duration = FacetFilter(
+        label="Duration",
+        options_from=Bands("duration_days", DURATION_BANDS, annotated_by=ProgrammeQuerySet.with_duration_days),
+    )
     availability = FacetFilter(label="Availability", choices=Availability.choices)
     partner = FacetFilter(
         label="Delivery partner",

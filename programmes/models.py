@@ -384,7 +384,12 @@ class Programme(WithImage, Publishable):
         refresh_availability_of(programme_ids={self.pk})
 
     def get_absolute_url(self) -> str:
-        return path_to("programmes:detail", slug=self.slug)
+        return self.address_of(self.slug)
+
+    @staticmethod
+    def address_of(slug: str) -> str:
+        """A programme's page, from its slug alone (a list that reads rows, not records)."""
+        return path_to("programmes:detail", slug=slug)
 
     @property
     def duration_display(self) -> str:

@@ -67,8 +67,12 @@ def breadcrumb_list(crumbs: Sequence[Crumb]) -> dict:
     }
 
 
-def item_list(name: str, page, *, total: int, label: Callable[[object], str]) -> dict:
-    """A schema.org ItemList of one page of a list view: each record's address and `label(record)`."""
+def item_list(
+    name: str, page, *, total: int, label: Callable[[object], str], url: Callable[[object], str] | None = None
+) -> dict:
+    """A schema.org ItemList of one page of a list view: each record's address (`url(record)`, by default its
+    `get_absolute_url()`) and `label(record)`."""
+    url = url or (lambda record: record.get_absolute_url())
     return {
         "@type": "ItemList",
         "name": name,
@@ -77,7 +81,7 @@ def item_list(name: str, page, *, total: int, label: Callable[[object], str]) ->
             {
                 "@type": "ListItem",
                 "position": page.start_index() + index,
-                "url": absolute_url(record.get_absolute_url()),
+                "url": absolute_url(url(record)),
                 "name": label(record),
             }
             for index, record in enumerate(page.object_list)

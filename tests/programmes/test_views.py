@@ -5,6 +5,8 @@ import json
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from lxml import html
@@ -285,6 +287,29 @@ def test_catalogue_costs_a_fixed_number_of_queries(client, django_assert_max_num
         page(catalogue(client, filtered))
 
     assert len(find(tree, CARDS)) == min(size, 20)
+
+
+def test_a_catalogue_page_reads_rows_and_works_out_durations_only_to_filter_by_one(client, settings):
+    settings.PAGE_CACHE_ENABLED = False  # a page the cache cannot answer
+    ProgrammeFactory(title="A year", duration_value=1, duration_unit=Programme.DurationUnit.YEARS)
+    ProgrammeFactory(title="A week", duration_value=5, duration_unit=Programme.DurationUnit.DAYS)
+    catalogue(client)  # the kept options, which do read durations, are made once
+
+    def page_query(query: str = "") -> tuple[str, object]:
+        with CaptureQueriesContext(connection) as queries:
+            response = catalogue(client, query)
+        (sql,) = [q["sql"] for q in queries if "ORDER BY" in q["sql"]]
+        return sql, response
+
+    plain, response = page_query()
+    # What a page shows of each programme is its kept card; the page reads ids, slugs and titles as rows.
+    assert "CASE" not in plain
+    assert [tuple(row) for row in response.context["page_obj"].object_list] == [
+        (p.pk, p.slug, p.title) for p in Programme.objects.order_by("title")
+    ]
+    by_duration, response = page_query("?duration=up-to-a-week")
+    assert "CASE" in by_duration
+    assert [row.title for row in response.context["page_obj"].object_list] == ["A week"]
 
 
 # --- programme page ------------------------------------------------------------------------

@@ -87,3 +87,16 @@ def test_a_filter_sets_form_uses_the_fields_its_filters_built_for_the_request():
     assert first.ignored == ["nobody"] and second.ignored == []
     assert first.selected("audience") == second.selected("audience") == ["managers"]
     assert type(first.form).base_fields == first.form.fields
+
+
+def test_bands_add_their_annotation_only_to_a_queryset_without_it():
+    from programmes.filters import DURATION_BANDS
+    from programmes.models import Programme, ProgrammeQuerySet
+
+    bands = filters.Bands("duration_days", DURATION_BANDS, annotated_by=ProgrammeQuerySet.with_duration_days)
+    plain = Programme.objects.published()
+    annotated = plain.with_duration_days()
+
+    assert "duration_days" in bands.on(plain).query.annotations
+    assert bands.on(annotated) is annotated
+    assert filters.Bands("order", DURATION_BANDS).on(plain) is plain  # a column: nothing to add
