@@ -62,9 +62,10 @@ def include_kept(context, template_name: str, **values) -> SafeString:
     compiled = context.template.engine.get_template(template_name)
     key = tuple(sorted(values.items()))
     try:
-        return _rendered(compiled, key, context.autoescape, get_urlconf(), get_script_prefix())
-    except TypeError:  # an unhashable value
+        hash(key)
+    except TypeError:  # an unhashable value: rendered each time, never kept
         return compiled.render(Context(values, autoescape=context.autoescape))
+    return _rendered(compiled, key, context.autoescape, get_urlconf(), get_script_prefix())
 
 
 @functools.lru_cache(maxsize=64)
