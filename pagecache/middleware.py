@@ -205,7 +205,8 @@ def bump(tables: Iterable[str]) -> None:
 @contextlib.contextmanager
 def versions_frozen():
     """Writes inside this block give their tables no new version: for work that is always rolled back, such
-    as a preview that renders unpublished changes from the database and then discards them."""
+    as a preview that renders unpublished changes from the database and then discards them, and for writes
+    that change nothing a page shows (data kept for pages that they would otherwise read themselves)."""
     token = _versions_frozen.set(True)
     try:
         yield

@@ -129,10 +129,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
     def for_cards(self):
         """Everything a programme card shows, in a fixed number of queries."""
         return self.prefetch_related(
-            models.Prefetch(
-                "partnerships",
-                queryset=ProgrammePartner.objects.select_related("organisation"),
-            ),
+            models.Prefetch("partnerships", queryset=ProgrammePartner.objects.shown()),
         )
 
     def cards(self, ids, *, heading_level: int = 3):
@@ -150,13 +147,11 @@ class ProgrammeQuerySet(PublishableQuerySet):
         )
 
     def with_details(self):
-        """Everything a programme's page and its API record show, in a fixed number of queries."""
+        """Everything a programme's API record shows, in a fixed number of queries. Its page reads the same
+        lists once per change of them (programmes.linked)."""
         return self.for_cards().prefetch_related(
             "intakes",
-            models.Prefetch(
-                "lead_roles",
-                queryset=ProgrammeLead.objects.with_published_person().select_related("person", "person__affiliation"),
-            ),
+            models.Prefetch("lead_roles", queryset=ProgrammeLead.objects.shown()),
             "audiences",
             "topics",
             models.Prefetch("work_streams", queryset=WorkStream.objects.published()),
@@ -400,7 +395,7 @@ class Programme(WithImage, Publishable):
 
     def organisations_with_role(self, role: str):
         # Read from the prefetched partnerships when present, so cards cost no extra queries.
-        return [p.organisation for p in self.partnerships.all() if p.role == role]
+        return organisations_in(self.partnerships.all(), role)
 
     @property
     def delivery_partners(self):
@@ -418,6 +413,11 @@ class Programme(WithImage, Publishable):
 add_renditions(Programme, "image", BANNER)
 
 
+def organisations_in(partnerships, role: str) -> list:
+    """The organisations of those `partnerships` that have `role` (a `ProgrammePartner.Role`), in their order."""
+    return [partnership.organisation for partnership in partnerships if partnership.role == role]
+
+
 class ProgrammeLinkQuerySet(models.QuerySet):
     """Partnerships and leads, read from either end."""
 
@@ -425,8 +425,16 @@ class ProgrammeLinkQuerySet(models.QuerySet):
         return self.filter(published_q("programme__"))
 
 
+class ProgrammePartnerQuerySet(ProgrammeLinkQuerySet):
+    def shown(self):
+        """As a programme's pages name them: with the organisation."""
+        return self.select_related("organisation")
+
+
 class ProgrammeLeadQuerySet(ProgrammeLinkQuerySet, PersonLinkQuerySet):
-    pass
+    def shown(self):
+        """As a programme's pages name them: people the public may see, with their affiliation."""
+        return self.with_published_person().select_related("person", "person__affiliation")
 
 
 class ProgrammePartner(CleanTextModel):
@@ -443,7 +451,7 @@ class ProgrammePartner(CleanTextModel):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.DELIVERY_PARTNER)
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers are listed first.")
 
-    objects = ProgrammeLinkQuerySet.as_manager()
+    objects = ProgrammePartnerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -480,6 +488,10 @@ class IntakeQuerySet(models.QuerySet):
     def refresh_availability(self, on: datetime.date | None = None) -> int:
         """Recompute these intakes' stored availability, as on a date (see `intake_rules`)."""
         on = on or today()
+        from .linked import forget
+
+        # Their programmes' pages show it: a write that sends no signal empties their kept links itself.
+        forget(self.order_by().values_list("programme_id", flat=True).distinct())
         return self.update(availability=intake_state(on), availability_rank=intake_rank(on), availability_on=on)
 
     def published(self):
@@ -584,3 +596,26 @@ class Intake(CleanTextModel):
         if self.availability != Availability.CLOSED or self.start_date is None:
             return False
         return self.start_date < today
+
+
+class KeptLinks(models.Model):
+    """What a programme's page shows of the records linked to it, kept to be read with the programme.
+
+    Derived data, never edited: programmes.linked writes, reads and empties it.
+    """
+
+    programme = models.OneToOneField(Programme, primary_key=True, on_delete=models.CASCADE, related_name="kept_links")
+    # Raised each time the lists are emptied, so that lists read before a change are never kept after it.
+    generation = models.PositiveBigIntegerField(default=0)
+    lists = models.BinaryField(null=True)
+    # When one of the records left out for now (a person published from a later date) appears.
+    stale_after = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["programme"]
+        default_permissions = ()  # nobody edits it
+        verbose_name = "programme's kept links"
+        verbose_name_plural = "programmes' kept links"
+
+    def __str__(self) -> str:
+        return f"Links kept for programme {self.programme_id}"

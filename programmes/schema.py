@@ -5,6 +5,7 @@ from django.utils import timezone
 from organisations.schema import organisation_data
 from publishing.seo import absolute_url, centre_reference
 
+from .linked import Linked
 from .models import Intake, Programme
 
 ATTENDANCE_COURSE_MODE = {
@@ -45,8 +46,9 @@ def study_time(programme: Programme) -> dict:
     return {"courseSchedule": {**schedule, "repeatCount": repeats}, "courseWorkload": f"PT{hours * repeats}H"}
 
 
-def course_data(programme: Programme) -> dict:
-    """schema.org Course with a CourseInstance per upcoming or current intake."""
+def course_data(programme: Programme, linked: Linked) -> dict:
+    """schema.org Course with a CourseInstance per upcoming or current intake, from the programme and what its
+    page shows of other records (`programmes.linked`)."""
     url = absolute_url(programme.get_absolute_url())
     data = {
         "@type": "Course",
@@ -69,16 +71,16 @@ def course_data(programme: Programme) -> dict:
     if programme.fee_category:
         # Search engines' course listings show the category; the words of fees_and_funding stay on the page.
         data["offers"] = [{"@type": "Offer", "category": programme.fee_category, "url": programme.apply_url or url}]
-    audiences = [audience.name for audience in programme.audiences.all()]
+    audiences = [audience.name for audience in linked.audiences]
     if audiences:
         data["audience"] = [{"@type": "EducationalAudience", "audienceType": name} for name in audiences]
-    topics = [topic.name for topic in programme.topics.all()]
+    topics = [topic.name for topic in linked.topics]
     if topics:
         data["about"] = topics
-    partners = [link.organisation for link in programme.partnerships.all()]
+    partners = [link.organisation for link in linked.partnerships]
     if partners:
         data["contributor"] = [organisation_data(organisation) for organisation in partners]
-    leads = [role.person for role in programme.lead_roles.all()]
+    leads = linked.leads
     instructors = [
         {"@type": "Person", "name": person.full_name, "url": absolute_url(person.get_absolute_url())}
         for person in leads
@@ -87,7 +89,7 @@ def course_data(programme: Programme) -> dict:
     schedule = study_time(programme)
     instances = []
     today = timezone.localdate()
-    for intake in programme.intakes.all():
+    for intake in linked.intakes:
         if intake.is_past(today) or intake.status == Intake.Status.CANCELLED:
             continue
         instance = {"@type": "CourseInstance", "name": intake.label or programme.title}

@@ -11,6 +11,7 @@ from publishing.views import FacetedListView, PublishedDetailView
 from . import schema
 from .availability import Availability
 from .filters import SORT, ProgrammeFilter
+from .linked import linked_to
 from .models import Programme
 
 
@@ -130,10 +131,12 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
     context_object_name = "programme"
 
     def get_queryset(self):
-        return super().get_queryset().with_details()
+        # Its intakes, leads, partners and other links are kept with it, and read in the same query (programmes.linked).
+        return super().get_queryset().select_related("kept_links")
 
     def get_object(self, queryset=None):
         programme = super().get_object(queryset)
+        self.linked = linked_to(programme)
         # Kept until a programme or a link changes (pagecache.fragments): the same for everyone who may see the page.
         programme.pathway = remember(f"programmes:{programme.pk}:pathway", lambda: related_programmes(programme))
         return programme
@@ -142,17 +145,18 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
         return [("Programmes", reverse("programmes:list")), (self.object.title, self.object.get_absolute_url())]
 
     def get_structured_data(self):
-        return schema.course_data(self.object)
+        return schema.course_data(self.object, self.linked)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         programme = self.object
-        intakes = list(programme.intakes.all())
+        intakes = self.linked.intakes
         today = timezone.localdate()
         context.update(
+            linked=self.linked,
             current_intakes=[i for i in intakes if not i.is_past(today)],
             past_intakes=[i for i in intakes if i.is_past(today)][::-1],
-            leads=[role.person for role in programme.lead_roles.all()],
+            leads=self.linked.leads,
             research=programme.related_research.published(),
             related=[p for p in programme.pathway if p.is_related],
             follow_on=[p for p in programme.pathway if p.is_follow_on],

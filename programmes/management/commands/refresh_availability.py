@@ -1,15 +1,16 @@
 from django.core.management.base import BaseCommand
 
 from programmes.availability import today
+from programmes.linked import keep_stale
 from programmes.models import refresh_stale_availability, stale_availability
 
 
 class Command(BaseCommand):
     help = (
         "Recompute the availability of programmes and intakes (open for applications, opening soon...) "
-        "for today in Europe/London. Run it from cron shortly after midnight, and after loading data "
-        "without the ORM's saves. Safe to run again: it writes only what was computed for an earlier day, "
-        "and prints nothing unless asked (--verbosity 2)."
+        "for today in Europe/London, and keep the links of every programme page whose kept links are missing "
+        "or stale. Run it from cron shortly after midnight, and after loading data without the ORM's saves. "
+        "Safe to run again: it writes only what is stale, and prints nothing unless asked (--verbosity 2)."
     )
 
     def add_arguments(self, parser):
@@ -22,5 +23,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Would recompute {programmes} programmes and {intakes} intakes for {on:%d %B %Y}.")
             return
         programmes, intakes = refresh_stale_availability(on)
+        kept = keep_stale()
         if verbosity > 1:
             self.stdout.write(f"Recomputed {programmes} programmes and {intakes} intakes for {on:%d %B %Y}.")
+            self.stdout.write(f"Kept the links of {kept} programme pages.")
