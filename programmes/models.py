@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 
 from faculty.models import PersonLinkQuerySet
 from pagecache.fragments import render_each
+from pagecache.kept import KeptData
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet, published_q
@@ -488,10 +489,10 @@ class IntakeQuerySet(models.QuerySet):
     def refresh_availability(self, on: datetime.date | None = None) -> int:
         """Recompute these intakes' stored availability, as on a date (see `intake_rules`)."""
         on = on or today()
-        from .linked import forget
+        from .linked import kept_links
 
         # Their programmes' pages show it: a write that sends no signal empties their kept links itself.
-        forget(self.order_by().values_list("programme_id", flat=True).distinct())
+        kept_links.forget(self.order_by().values_list("programme_id", flat=True).distinct())
         return self.update(availability=intake_state(on), availability_rank=intake_rank(on), availability_on=on)
 
     def published(self):
@@ -598,22 +599,13 @@ class Intake(CleanTextModel):
         return self.start_date < today
 
 
-class KeptLinks(models.Model):
-    """What a programme's page shows of the records linked to it, kept to be read with the programme.
-
-    Derived data, never edited: programmes.linked writes, reads and empties it.
-    """
+class KeptLinks(KeptData):
+    """What a programme's page shows of the records linked to it, kept to be read with it (programmes.linked)."""
 
     programme = models.OneToOneField(Programme, primary_key=True, on_delete=models.CASCADE, related_name="kept_links")
-    # Raised each time the lists are emptied, so that lists read before a change are never kept after it.
-    generation = models.PositiveBigIntegerField(default=0)
-    lists = models.BinaryField(null=True)
-    # When one of the records left out for now (a person published from a later date) appears.
-    stale_after = models.DateTimeField(null=True)
 
-    class Meta:
+    class Meta(KeptData.Meta):
         ordering = ["programme"]
-        default_permissions = ()  # nobody edits it
         verbose_name = "programme's kept links"
         verbose_name_plural = "programmes' kept links"
 

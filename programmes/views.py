@@ -11,7 +11,7 @@ from publishing.views import FacetedListView, PublishedDetailView
 from . import schema
 from .availability import Availability
 from .filters import SORT, ProgrammeFilter
-from .linked import linked_to
+from .linked import kept_links
 from .models import Programme
 
 
@@ -136,7 +136,7 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
 
     def get_object(self, queryset=None):
         programme = super().get_object(queryset)
-        self.linked = linked_to(programme)
+        self.linked = kept_links.of(programme)
         # Kept until a programme or a link changes (pagecache.fragments): the same for everyone who may see the page.
         programme.pathway = remember(f"programmes:{programme.pk}:pathway", lambda: related_programmes(programme))
         return programme

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Prefetch
 
 from faculty.models import PersonLinkQuerySet
+from pagecache.kept import KeptData
 from publishing.history import HistoricalRecords
 from publishing.images import BANNER, WithImage, add_renditions
 from publishing.models import Publishable, PublishableQuerySet, published_q
@@ -11,27 +12,14 @@ from publishing.text import CleanTextModel
 
 
 class WorkStreamQuerySet(PublishableQuerySet):
-    def for_page(self):
-        """What a work stream's page reads with it: goals, focus areas and published key contacts. Its members
-        are shown as kept list items (`Person.objects.list_items()`), read only when one changes."""
+    def with_details(self):
+        """What a work stream's API record shows of its own: goals, focus areas, published key contacts and
+        members. Its page reads the first three once per change of them (workstreams.linked)."""
         return self.prefetch_related(
             "goals",
             "focus_areas",
-            Prefetch(
-                "key_contact_roles",
-                queryset=KeyContact.objects.with_published_person().select_related("person", "person__affiliation"),
-            ),
-        )
-
-    def with_details(self):
-        """What a work stream's API record shows of its own: the page's details and its published members."""
-        return self.for_page().prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=WorkStreamMember.objects.with_published_person().select_related(
-                    "person", "person__affiliation"
-                ),
-            ),
+            Prefetch("key_contact_roles", queryset=KeyContact.objects.shown()),
+            Prefetch("memberships", queryset=WorkStreamMember.objects.shown()),
         )
 
 
@@ -40,6 +28,10 @@ class WorkStreamLinkQuerySet(PersonLinkQuerySet):
 
     def of_published_work_stream(self):
         return self.filter(published_q("work_stream__"))
+
+    def shown(self):
+        """As a work stream's pages name them: people the public may see, with their affiliation."""
+        return self.with_published_person().select_related("person", "person__affiliation")
 
 
 class WorkStream(WithImage, Publishable):
@@ -144,3 +136,19 @@ class KeyContact(CleanTextModel):
 
     def __str__(self) -> str:
         return f"{self.person}, key contact for {self.work_stream}"
+
+
+class KeptLinks(KeptData):
+    """What a work stream's page shows of the records linked to it, kept to be read with it (workstreams.linked)."""
+
+    work_stream = models.OneToOneField(
+        WorkStream, primary_key=True, on_delete=models.CASCADE, related_name="kept_links"
+    )
+
+    class Meta(KeptData.Meta):
+        ordering = ["work_stream"]
+        verbose_name = "work stream's kept links"
+        verbose_name_plural = "work streams' kept links"
+
+    def __str__(self) -> str:
+        return f"Links kept for work stream {self.work_stream_id}"

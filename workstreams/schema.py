@@ -8,7 +8,7 @@ from publishing.seo import absolute_url, centre_reference
 from .models import WorkStream
 
 
-def work_stream_data(work_stream: WorkStream, programmes, projects, key_contacts) -> dict:
+def work_stream_data(work_stream: WorkStream, programmes, projects, key_contacts, focus_areas) -> dict:
     """A work stream page as a schema.org CollectionPage of its programmes and projects."""
     url = absolute_url(work_stream.get_absolute_url())
     items = [*programmes, *projects]
@@ -48,7 +48,7 @@ def work_stream_data(work_stream: WorkStream, programmes, projects, key_contacts
             ],
         },
     }
-    topics = [{"@type": "Thing", "name": topic.name} for topic in work_stream.focus_areas.all()]
+    topics = [{"@type": "Thing", "name": topic.name} for topic in focus_areas]
     if topics:
         data["about"] = topics
     return data

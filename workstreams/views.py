@@ -13,6 +13,7 @@ from publishing.seo import PageMixin
 from publishing.views import PublishedDetailView
 
 from . import schema
+from .linked import kept_links
 from .models import WorkStream
 
 # A work stream page is a digest: past these, a link leads to the full, filtered list.
@@ -60,8 +61,13 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
     model = WorkStream
 
     def get_queryset(self):
-        # Related records are built here, per request, so "published" means published now.
-        return super().get_queryset().for_page()
+        # Its goals, focus areas and key contacts are kept with it, and read in the same query (workstreams.linked).
+        return super().get_queryset().select_related("kept_links")
+
+    def get_object(self, queryset=None):
+        work_stream = super().get_object(queryset)
+        self.linked = kept_links.of(work_stream)
+        return work_stream
 
     def shown(self) -> tuple[list, list, list]:
         """The programmes (the first few of each kind), projects (the newest) and members' ids the page shows.
@@ -127,13 +133,13 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
         context = super().get_context_data(**kwargs)
         context.update(
             work_stream=work_stream,
-            goals=work_stream.goals.all(),
-            focus_areas=work_stream.focus_areas.all(),
+            goals=self.linked.goals,
+            focus_areas=self.linked.focus_areas,
             programme_groups=self.programme_groups,
             projects=self.projects,
             project_count=self.projects[0].total if self.projects else 0,
             member_items=list(Person.objects.published().list_items(member_ids).values()),
-            key_contacts=work_stream.key_contact_roles.all(),
+            key_contacts=self.linked.key_contact_roles,
         )
         return context
 
@@ -142,4 +148,5 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
 
     def get_structured_data(self):
         shown = [programme for group in self.programme_groups for programme in group["programmes"]]
-        return schema.work_stream_data(self.object, shown, self.projects, self.object.key_contact_roles.all())
+        linked = self.linked
+        return schema.work_stream_data(self.object, shown, self.projects, linked.key_contact_roles, linked.focus_areas)

@@ -65,7 +65,7 @@ def programme(settings):
     programme.audiences.add(programme.audience)
     programme.topics.add(programme.topic)
     programme.work_streams.add(programme.stream)
-    linked.keep([programme.pk])  # as the writes would once they commit: a test's transaction never does
+    linked.kept_links.keep([programme.pk])  # as the writes would once they commit: a test's transaction never does
     return programme
 
 
@@ -268,16 +268,16 @@ def test_a_person_published_from_a_later_time_appears_at_that_time(client, progr
 def test_links_read_before_a_change_are_not_kept_after_it(client, programme, monkeypatch, kept_before):
     if not kept_before:
         KeptLinks.objects.all().delete()
-    read = linked.Linked.read
+    read = linked.kept_links.read
 
     def read_while_an_editor_adds_an_intake(programme_id):
         lists = read(programme_id)
         IntakeFactory(programme_id=programme_id, label="Cohort 12", start_date=TODAY + 200 * DAY)
         return lists
 
-    monkeypatch.setattr(linked.Linked, "read", staticmethod(read_while_an_editor_adds_an_intake))
-    linked.keep([programme.pk])
-    monkeypatch.setattr(linked.Linked, "read", staticmethod(read))
+    monkeypatch.setattr(linked.kept_links, "read", read_while_an_editor_adds_an_intake)
+    linked.kept_links.keep([programme.pk])
+    monkeypatch.undo()
 
     assert "Cohort 12" in shown(client, programme)
 
@@ -309,7 +309,7 @@ def test_the_daily_availability_refresh_shows_on_kept_intakes(client, programme,
     IntakeFactory(
         programme=programme, label="Cohort 12", start_date=TODAY + 30 * DAY, application_deadline=TODAY + 10 * DAY
     )
-    linked.keep([programme.pk])
+    linked.kept_links.keep([programme.pk])
     before = shown(client, programme)
 
     with committed():

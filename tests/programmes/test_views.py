@@ -709,7 +709,7 @@ def test_programme_page_costs_a_fixed_number_of_queries(client, django_assert_ma
     # Before its links are kept the page reads them itself; the centre's details are read by every page.
     with django_assert_max_num_queries(11):
         first = detail(client, programme).content
-    linked.keep([programme.pk])  # as the writes above do once they commit
+    linked.kept_links.keep([programme.pk])  # as the writes above do once they commit
     with django_assert_max_num_queries(5):
         tree = page(detail(client, programme))
 

@@ -1,16 +1,17 @@
 from django.core.management.base import BaseCommand
 
+from pagecache.kept import keep_stale
 from programmes.availability import today
-from programmes.linked import keep_stale
 from programmes.models import refresh_stale_availability, stale_availability
 
 
 class Command(BaseCommand):
     help = (
         "Recompute the availability of programmes and intakes (open for applications, opening soon...) "
-        "for today in Europe/London, and keep the links of every programme page whose kept links are missing "
-        "or stale. Run it from cron shortly after midnight, and after loading data without the ORM's saves. "
-        "Safe to run again: it writes only what is stale, and prints nothing unless asked (--verbosity 2)."
+        "for today in Europe/London, and keep the links of every programme and work stream page whose kept "
+        "links are missing or stale. Run it from cron shortly after midnight, and after loading data without "
+        "the ORM's saves. Safe to run again: it writes only what is stale, and prints nothing unless asked "
+        "(--verbosity 2)."
     )
 
     def add_arguments(self, parser):
@@ -26,4 +27,4 @@ class Command(BaseCommand):
         kept = keep_stale()
         if verbosity > 1:
             self.stdout.write(f"Recomputed {programmes} programmes and {intakes} intakes for {on:%d %B %Y}.")
-            self.stdout.write(f"Kept the links of {kept} programme pages.")
+            self.stdout.write(f"Kept the links of {kept} pages.")
