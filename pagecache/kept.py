@@ -140,8 +140,9 @@ class Keeper[T]:
 
         `rows`: models whose rows belong to one record, with the attribute holding its id (an intake's
         "programme_id"). `records`: models whose records a list names, with the ids of the records that name
-        one (the programmes a person leads). `links`: the many-to-many fields, declared on the owner, whose
-        change from either end changes its lists (`Programme.audiences`).
+        one (the programmes a person leads). `links`: the many-to-many fields, declared at either end, whose
+        change from either end changes its lists (`Programme.audiences`, `ResearchProject.informs_programmes`).
+        An app above the record's may add what its own models change (a call for each is fine).
         Fixture loading (`raw` saves) is skipped: run `keep_stale()` afterwards (the daily job does).
         """
         rows, records = rows or {}, records or {}
@@ -174,16 +175,24 @@ class Keeper[T]:
             )
 
     def _links_changed(self, field: models.ManyToManyField):
-        owner_id, far_id = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        # The field may be declared on the record (a programme's audiences) or on the far side (the programmes
+        # a research project informs); the link table has a column for each end.
+        declared_here = field.model is self.owner
+        columns = (field.m2m_field_name(), field.m2m_reverse_field_name())
+        own_column, far_column = columns if declared_here else columns[::-1]
         through = field.remote_field.through
 
         def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
-            if not reverse and action in ("post_add", "post_remove", "pre_clear"):
-                self.forget([instance.pk])
+            if reverse != declared_here and action in ("post_add", "post_remove", "pre_clear"):
+                self.forget([instance.pk])  # changed from the record's end
             elif action in ("post_add", "post_remove"):
                 self.forget(pk_set)
             elif action == "pre_clear":  # from the far end: which records lose the link is known only now
-                self.forget(through.objects.filter(**{far_id: instance.pk}).values_list(owner_id, flat=True))
+                self.forget(
+                    through.objects.filter(**{f"{far_column}_id": instance.pk}).values_list(
+                        f"{own_column}_id", flat=True
+                    )
+                )
 
         return links_changed
 

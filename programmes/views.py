@@ -157,7 +157,7 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
             current_intakes=[i for i in intakes if not i.is_past(today)],
             past_intakes=[i for i in intakes if i.is_past(today)][::-1],
             leads=self.linked.leads,
-            research=programme.related_research.published(),
+            research=self.linked.research,
             related=[p for p in programme.pathway if p.is_related],
             follow_on=[p for p in programme.pathway if p.is_follow_on],
             builds_on=[p for p in programme.pathway if p.is_builds_on],

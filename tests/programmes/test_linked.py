@@ -25,6 +25,7 @@ from tests.factories import (
     ProgrammeFactory,
     ProgrammeLeadFactory,
     ProgrammePartnerFactory,
+    ResearchProjectFactory,
     TopicFactory,
     WorkStreamFactory,
 )
@@ -44,6 +45,7 @@ LINKED_TABLES = [
     "programmes_audience",
     "topics_topic",
     "workstreams_workstream",
+    "research_researchproject",
 ]
 
 
@@ -65,6 +67,8 @@ def programme(settings):
     programme.audiences.add(programme.audience)
     programme.topics.add(programme.topic)
     programme.work_streams.add(programme.stream)
+    programme.project = ResearchProjectFactory(title="Leading integrated care systems", slug="leading-ics")
+    programme.project.informs_programmes.add(programme)
     linked.kept_links.keep([programme.pk])  # as the writes would once they commit: a test's transaction never does
     return programme
 
@@ -88,7 +92,14 @@ def test_the_page_reads_its_kept_links_with_the_programme_and_shows_what_it_woul
     read = html.fromstring(shown(client, programme))
 
     assert linked_tables_read(queries) == []
-    for name in ["Cohort 11", "Ada Lovelace", "Aston University", "Health Education North-West", "Doctors"]:
+    for name in [
+        "Cohort 11",
+        "Ada Lovelace",
+        "Aston University",
+        "Health Education North-West",
+        "Doctors",
+        "Leading i",
+    ]:
         assert name in kept.xpath("string(//main)")
     for part in ("//main", "//script[@type='application/ld+json']"):
         assert html.tostring(kept.xpath(part)[0]) == html.tostring(read.xpath(part)[0])
@@ -208,6 +219,48 @@ def delete_work_stream(p):
     return None, "Leadership and management"
 
 
+def rename_project(p):
+    p.project.title = "Integrated care leadership"
+    p.project.save()
+    return "Integrated care leadership", "Leading integrated care systems"
+
+
+def unpublish_project(p):
+    p.project.status = Status.DRAFT
+    p.project.save()
+    return None, "Leading integrated care systems"
+
+
+def delete_project(p):
+    p.project.delete()
+    return None, "Leading integrated care systems"
+
+
+def link_project_from_its_end(p):
+    ResearchProjectFactory(title="Workforce wellbeing", slug="wellbeing").informs_programmes.add(p)
+    return "Workforce wellbeing", None
+
+
+def link_project_from_the_programme(p):
+    p.related_research.add(ResearchProjectFactory(title="Workforce wellbeing", slug="wellbeing"))
+    return "Workforce wellbeing", None
+
+
+def unlink_project_from_the_programme(p):
+    p.related_research.remove(p.project)
+    return None, "Leading integrated care systems"
+
+
+def clear_projects_of_the_programme(p):
+    p.related_research.clear()
+    return None, "Leading integrated care systems"
+
+
+def clear_programmes_of_the_project(p):
+    p.project.informs_programmes.clear()
+    return None, "Leading integrated care systems"
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -232,6 +285,14 @@ def delete_work_stream(p):
         rename_work_stream,
         unpublish_work_stream,
         delete_work_stream,
+        rename_project,
+        unpublish_project,
+        delete_project,
+        link_project_from_its_end,
+        link_project_from_the_programme,
+        unlink_project_from_the_programme,
+        clear_projects_of_the_programme,
+        clear_programmes_of_the_project,
     ],
 )
 def test_a_change_to_a_linked_record_shows_at_once_and_is_kept_once_committed(
@@ -262,6 +323,19 @@ def test_a_person_published_from_a_later_time_appears_at_that_time(client, progr
     monkeypatch.setattr(timezone, "now", lambda: later + datetime.timedelta(seconds=1))
 
     assert "Mary Seacole" in shown(client, programme)
+
+
+def test_a_project_published_from_a_later_time_appears_at_that_time(client, programme, monkeypatch, committed):
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with committed():  # kept without it
+        ResearchProjectFactory(
+            title="Workforce wellbeing", slug="wellbeing", publish_from=later
+        ).informs_programmes.add(programme)
+    assert "Workforce wellbeing" not in shown(client, programme)
+
+    monkeypatch.setattr(timezone, "now", lambda: later + datetime.timedelta(seconds=1))
+
+    assert "Workforce wellbeing" in shown(client, programme)
 
 
 @pytest.mark.parametrize("kept_before", [True, False], ids=["kept row", "no row yet"])
