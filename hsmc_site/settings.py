@@ -408,7 +408,7 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 LINK_CHECK_PRIVATE_ADDRESSES = env_bool("LINK_CHECK_PRIVATE_ADDRESSES", default=False)
 # A change that touches more search documents than this is reindexed by a task, not in the request.
 SEARCH_REINDEX_INLINE_LIMIT = env_int("SEARCH_REINDEX_INLINE_LIMIT", 50)
-# Likewise the links kept for programme pages (programmes/linked.py): past this many programmes, a task keeps them.
+# Likewise the links kept for detail pages (pagecache/kept.py): past this many pages at once, a task keeps them.
 KEPT_LINKS_INLINE_LIMIT = env_int("KEPT_LINKS_INLINE_LIMIT", 50)
 # A failed e-mail is tried again after each of these many seconds, then marked failed in the admin.
 TASK_RETRY_DELAYS = [int(seconds) for seconds in env("TASK_RETRY_DELAYS", "60,240,600").split(",") if seconds.strip()]

@@ -1,4 +1,6 @@
 import functools
+import os
+import secrets
 from importlib import import_module
 
 import pytest
@@ -9,6 +11,24 @@ from django.db.migrations.loader import MigrationLoader
 from hsmc_site.roles import CONTENT_EDITORS, ENQUIRY_HANDLERS, PUBLISHERS
 
 from .factories import UserFactory
+
+
+@pytest.fixture(params=["memory", "redis"])
+def shared_caches(request, settings):
+    """The page cache and fragments in process memory and, where REDIS_URL is set (CI's PostgreSQL run), on
+    Redis as production has them; the test runs once on each."""
+    from pagecache import middleware
+
+    if request.param == "redis":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db>")
+        redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": f"t-{secrets.token_hex(4)}"}
+        settings.CACHES = {"default": {**redis, "OPTIONS": {"IGNORE_EXCEPTIONS": True}}, "pages": redis}
+    middleware.breaker.reset()
+    yield request.param
+    middleware.page_cache().clear()
+    middleware.breaker.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,6 @@
 a draft. Each test runs on the in-process cache and, where REDIS_URL is set (CI's PostgreSQL run), on Redis as
 production has it."""
 
-import os
-import secrets
-
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -34,20 +31,11 @@ from tests.pages import facet_counts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["memory", "redis"])
-def fragment_cache(request, settings):
+@pytest.fixture
+def fragment_cache(shared_caches, settings):
     settings.FRAGMENT_CACHE_ENABLED = True
     settings.PAGE_CACHE_ENABLED = False  # every request renders: what is measured here is the fragment
-    if request.param == "redis":
-        url = os.environ.get("REDIS_URL")
-        if not url:
-            pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db>")
-        redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": f"t-{secrets.token_hex(4)}"}
-        settings.CACHES = {"default": {**redis, "OPTIONS": {"IGNORE_EXCEPTIONS": True}}, "pages": redis}
-    middleware.breaker.reset()
-    yield request.param
-    middleware.page_cache().clear()
-    middleware.breaker.reset()
+    return shared_caches
 
 
 def catalogue_counts(client, facet="kind"):

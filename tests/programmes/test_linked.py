@@ -2,8 +2,6 @@
 (programmes.linked): read once, then shown as they are now after any change, and never a draft."""
 
 import datetime
-import os
-import secrets
 
 import pytest
 from django.core.management import call_command
@@ -13,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html
 
-from pagecache import middleware
 from programmes import linked
 from programmes.models import KeptLinks, refresh_stale_availability
 from publishing.models import Status
+from tests import kept
 from tests.factories import (
     AudienceFactory,
     IntakeFactory,
@@ -74,15 +72,11 @@ def programme(settings):
 
 
 def shown(client, programme) -> str:
-    """The whole page as a visitor's browser and a search engine read it (the JSON-LD names the topics)."""
-    response = client.get(programme.get_absolute_url())
-    assert response.status_code == 200
-    return response.content.decode()
+    return kept.shown(client, programme.get_absolute_url())  # the JSON-LD names the topics
 
 
 def linked_tables_read(queries) -> list[str]:
-    read = " ".join(query["sql"] for query in queries.captured_queries)
-    return [table for table in LINKED_TABLES if table in read]
+    return kept.tables_read(queries, LINKED_TABLES)
 
 
 def test_the_page_reads_its_kept_links_with_the_programme_and_shows_what_it_would_read_itself(client, programme):
@@ -298,13 +292,10 @@ def clear_programmes_of_the_project(p):
 def test_a_change_to_a_linked_record_shows_at_once_and_is_kept_once_committed(
     client, programme, change, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as on_commit:
-        appears, disappears = change(programme)
-        before_commit = shown(client, programme)  # the writer emptied the row in its transaction
-    for callback in on_commit:
-        callback()
-    with CaptureQueriesContext(connection) as queries:
-        after_commit = shown(client, programme)
+    # Before the commit the writer has emptied the row in its transaction; after it the row is kept again.
+    (appears, disappears), before_commit, after_commit, queries = kept.shown_around_commit(
+        client, programme.get_absolute_url(), lambda: change(programme), django_capture_on_commit_callbacks
+    )
 
     assert linked_tables_read(queries) == []
     for page in (before_commit, after_commit):
@@ -411,22 +402,10 @@ def test_a_preview_shows_its_pending_intake_and_the_public_page_does_not(client,
     assert "Cohort 12" not in shown(client, programme)
 
 
-@pytest.fixture(params=["memory", "redis"])
-def page_cache(request, settings):
+def test_a_stored_page_made_from_kept_links_shows_a_change_at_once(
+    client, programme, shared_caches, settings, committed
+):
     settings.PAGE_CACHE_ENABLED = True
-    if request.param == "redis":
-        url = os.environ.get("REDIS_URL")
-        if not url:
-            pytest.skip("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db>")
-        redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": f"t-{secrets.token_hex(4)}"}
-        settings.CACHES = {"default": {**redis, "OPTIONS": {"IGNORE_EXCEPTIONS": True}}, "pages": redis}
-    middleware.breaker.reset()
-    yield request.param
-    middleware.page_cache().clear()
-    middleware.breaker.reset()
-
-
-def test_a_stored_page_made_from_kept_links_shows_a_change_at_once(client, programme, page_cache, committed):
     url = programme.get_absolute_url()
     assert client.get(url)["X-Page-Cache"] == "miss"  # made from the kept links alone, and stored
     assert client.get(url)["X-Page-Cache"] == "hit"

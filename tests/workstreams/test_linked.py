@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from publishing.models import Status
+from tests import kept
 from tests.factories import GoalFactory, KeyContactFactory, OrganisationFactory, PersonFactory, TopicFactory
 from tests.factories import WorkStreamFactory as StreamFactory
 from workstreams.linked import kept_links
@@ -35,14 +36,11 @@ def stream(settings):
 
 
 def shown(client, stream) -> str:
-    response = client.get(stream.get_absolute_url())
-    assert response.status_code == 200
-    return response.content.decode()
+    return kept.shown(client, stream.get_absolute_url())
 
 
 def linked_tables_read(queries) -> list[str]:
-    read = " ".join(query["sql"] for query in queries.captured_queries)
-    return [table for table in LINKED_TABLES if table in read]
+    return kept.tables_read(queries, LINKED_TABLES)
 
 
 def test_the_page_reads_its_kept_links_with_the_work_stream(client, stream):
@@ -152,13 +150,9 @@ def delete_topic(s):
 def test_a_change_to_a_linked_record_shows_at_once_and_is_kept_once_committed(
     client, stream, change, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks() as on_commit:
-        appears, disappears = change(stream)
-        before_commit = shown(client, stream)  # the writer emptied the row in its transaction
-    for callback in on_commit:
-        callback()
-    with CaptureQueriesContext(connection) as queries:
-        after_commit = shown(client, stream)
+    (appears, disappears), before_commit, after_commit, queries = kept.shown_around_commit(
+        client, stream.get_absolute_url(), lambda: change(stream), django_capture_on_commit_callbacks
+    )
 
     assert linked_tables_read(queries) == []
     for page in (before_commit, after_commit):
