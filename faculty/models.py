@@ -41,7 +41,7 @@ class PersonQuerySet(PublishableQuerySet):
         """The link-list item of each person of `ids` among these, by id in that order, each rendered once and
         kept until a table it shows is written (pagecache.fragments)."""
         return render_each(
-            "faculty/partials.html#person-item", ids, self.select_related("affiliation"), as_name="person"
+            "faculty/partials.html#person-item", ids, lambda: self.select_related("affiliation"), as_name="person"
         )
 
     def alphabetical(self):

@@ -10,7 +10,7 @@ For work that costs the same on every request and grows with the catalogue (the 
 the catalogue's facets, say), whether or not the whole page can be cached: a new filter combination, a
 search or a crawler walking facets still misses the page cache, and should not pay for it again.
 
-`render_each(template, ids, records, ...)` does the same for rendered cards, one entry per record: a card
+`render_each(template, ids, read, ...)` does the same for rendered cards, one entry per record: a card
 made for one page serves every page, filter combination and search that shows the record, and a page whose
 cards are all stored reads none of their records.
 
@@ -66,17 +66,19 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
 
 
 def render_each(
-    template_name: str, ids: Sequence[int], records: QuerySet, *, as_name: str, **context
+    template_name: str, ids: Sequence[int], read: Callable[[], QuerySet], *, as_name: str, **context
 ) -> dict[int, SafeString]:
     """Each record's rendering of `template_name`, by id in the order of `ids`, kept like `remember()`'s values.
 
     For the cards and list items that many pages show: a card rendered for one page serves every other
     page, filter combination and search that shows the same record, until a table it was made from is
-    written. `records` is a QuerySet that reads everything the template shows (its prefetches, say): it is
-    filtered to the ids not stored and read, with the rendering, in one batch, so a page whose cards are all
-    stored reads no record at all. An id that `records` does not hold (unpublished meanwhile) is left out.
+    written. `read()` returns a QuerySet of the records that reads everything the template shows (its
+    prefetches, say): it is filtered to the ids not stored and read, with the rendering, in one batch, so a
+    page whose cards are all stored reads no record at all, and does not even build that QuerySet (with its
+    prefetches, a tenth to a quarter of a millisecond). An id that the QuerySet does not hold (unpublished
+    meanwhile) is left out.
 
-    The rendering must depend on the record alone, whatever `records` is filtered by: it is shared by
+    The rendering must depend on the record alone, whatever the QuerySet is filtered by: it is shared by
     every page that shows the record. `context` (simple values such as a heading level) is passed to the
     template and is part of the key, and so is the date, for what a record says of today ("current",
     "closes in 3 days").
@@ -84,7 +86,7 @@ def render_each(
     template = get_template(template_name)
 
     def render(missing: list[int]) -> dict[int, SafeString]:
-        return {record.pk: template.render({as_name: record, **context}) for record in records.filter(pk__in=missing)}
+        return {record.pk: template.render({as_name: record, **context}) for record in read().filter(pk__in=missing)}
 
     if not _in_use():
         return _in_order(ids, render(list(ids)))

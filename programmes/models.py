@@ -142,7 +142,7 @@ class ProgrammeQuerySet(PublishableQuerySet):
         return render_each(
             "programmes/partials.html#programme-card",
             ids,
-            self.for_cards(),
+            self.for_cards,
             as_name="programme",
             heading_level=heading_level,
         )

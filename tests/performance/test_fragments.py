@@ -385,3 +385,19 @@ def test_kept_cards_come_with_their_tables_versions_in_one_round_trip(trips):
 
     assert list(cards) == ids and all("Card" in html for html in cards.values())
     assert trips == ["get_many"]
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_the_records_of_kept_cards_are_not_even_asked_for_when_every_card_is_kept():
+    ids = [ProgrammeFactory(title=f"Card {n}").pk for n in range(3)]
+    asked = []
+
+    def records():
+        asked.append(1)
+        return Programme.objects.published()
+
+    first = fragments.render_each("programmes/partials.html#programme-card", ids, records, as_name="programme")
+    again = fragments.render_each("programmes/partials.html#programme-card", ids, records, as_name="programme")
+
+    assert first == again and list(again) == ids
+    assert len(asked) == 1  # for the first rendering only: a page of kept cards builds no queryset
