@@ -47,6 +47,34 @@ def test_database_url_selects_postgresql():
     assert result.stdout.split() == ["django.db.backends.postgresql", "catalogue", "db.internal"]
 
 
+def test_postgresql_prepares_the_statements_a_connection_repeats_unless_told_not_to():
+    code = (
+        "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS'];"
+        " print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    url = "postgres://someone@db.internal:5432/catalogue"
+    prepared = run_django(code, DATABASE_URL=url)
+    behind_a_pooler = run_django(code, DATABASE_URL=url, DB_PREPARED_STATEMENTS="off")
+    assert prepared.returncode == 0 and behind_a_pooler.returncode == 0, prepared.stderr + behind_a_pooler.stderr
+    assert prepared.stdout.split() == ["True", "5"]
+    assert behind_a_pooler.stdout.split() == ["None", "None"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_query_that_a_connection_runs_again_and_again_is_planned_once():
+    from django.db import connection
+
+    from programmes.models import Programme
+
+    for _ in range(6):  # a page's own query, with a new time for published() each time
+        list(Programme.objects.published().filter(slug="the-same-page"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("programmes_programme" in statement and "slug" in statement for statement in prepared), prepared
+
+
 def test_redis_url_selects_redis_cache():
     result = run_django(
         "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])",
