@@ -166,6 +166,8 @@ TEMPLATES = [
                 "hsmc_site.context_processors.site",
                 "publishing.context_processors.preview",
             ],
+            # {% url %} with each path remembered for the life of the process (issue 19).
+            "builtins": ["publishing.templatetags.remembered_url"],
         },
     },
 ]

@@ -1,7 +1,9 @@
 """publishing.paths: reverse(), remembered, and never wrong for the request at hand."""
 
+import pytest
+from django.template import engines
 from django.test import override_settings
-from django.urls import reverse, set_script_prefix
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from publishing import paths
 from publishing.paths import path_to
@@ -38,3 +40,39 @@ def test_a_site_served_under_a_prefix_gets_its_own_paths():
 @override_settings(ROOT_URLCONF="tests.publishing.other_urls")
 def test_another_url_configuration_gets_its_own_paths():
     assert path_to("programmes:detail", slug="nye-bevan") == "/elsewhere/nye-bevan/"
+
+
+def render(source: str, **context) -> str:
+    return engines["django"].from_string(source).render(context)
+
+
+def test_the_url_tag_in_every_template_is_remembered(monkeypatch):
+    paths._reverse.cache_clear()
+    calls = []
+    original = paths.reverse
+    monkeypatch.setattr(paths, "reverse", lambda *args, **kwargs: calls.append(args) or original(*args, **kwargs))
+    source = "{% url 'programmes:detail' slug=slug %} {% url 'programmes:detail' slug %} {% url 'home' as home %}"
+
+    first = render(source, slug="nye-bevan")
+    again = render(source, slug="nye-bevan")
+
+    expected = reverse("programmes:detail", kwargs={"slug": "nye-bevan"})
+    assert first == again == f"{expected} {expected} "
+    assert len(calls) == 3  # by keyword, by position and the home page: each once
+    assert render("{% url 'home' as home %}[{{ home }}]") == "[/]"
+
+
+class UnhashableSlug:
+    __hash__ = None
+
+    def __str__(self):
+        return "a"
+
+
+def test_the_url_tag_still_fails_loudly_and_quietly_as_djangos_does():
+    with pytest.raises(NoReverseMatch):
+        render("{% url 'no-such-page' %}")
+    assert render("{% url 'no-such-page' as address %}[{{ address }}]") == "[]"
+    # An argument that cannot be remembered is reversed each time, as Django would.
+    assert render("{% url 'programmes:detail' slug=slug %}", slug=UnhashableSlug()) == "/programmes/a/"
+    assert render("{% url 'home' %}?q={{ q }}", q="<b>") == "/?q=&lt;b&gt;"
