@@ -1,4 +1,7 @@
-from django.db.models import Case, Count, FloatField, QuerySet, Value, When
+import operator
+from functools import reduce
+
+from django.db.models import Case, Count, FloatField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from publishing.models import Status
@@ -38,12 +41,19 @@ def kind_weight() -> Case:
     )
 
 
-def exact_title(query: ParsedQuery) -> Case:
+def exact_title(query: ParsedQuery) -> Case | Value:
     """A bonus that puts a record whose whole title is what was typed (or its correction) first: "Health
-    service management", the topic, before the work stream that mentions it three times."""
+    service management", the topic, before the work stream that mentions it three times.
+
+    The few such documents are found once, through an index on the upper-cased title: comparing the title
+    of every match instead took a quarter of PostgreSQL's time for a common word (issue 19).
+    """
     texts = [text for text in (query.text, query.corrected_text) if text]
+    if not texts:
+        return Value(0.0, output_field=FloatField())
+    exact = SearchDocument.objects.filter(reduce(operator.or_, (Q(title__iexact=text) for text in texts)))
     return Case(
-        *(When(title__iexact=text, then=Value(EXACT_TITLE_BONUS)) for text in texts),
+        When(pk__in=exact.values("pk"), then=Value(EXACT_TITLE_BONUS)),
         default=Value(0.0),
         output_field=FloatField(),
     )

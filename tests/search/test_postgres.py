@@ -29,6 +29,14 @@ def test_the_vector_index_answers_the_search_query(seed):
     assert "search_document_vector" in plan
 
 
+def test_the_whole_title_bonus_reads_its_index_not_every_matching_title(seed):
+    documents = PostgresBackend().documents(parse("nye bevan"))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = documents.explain()
+    assert "search_document_title_upper" in plan
+
+
 def test_the_title_trigram_index_answers_suggestions(seed):
     from search.models import SearchDocument
 
