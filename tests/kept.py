@@ -17,14 +17,19 @@ def tables_read(queries, tables: list[str]) -> list[str]:
     return [table for table in tables if table in read]
 
 
-def shown_around_commit(client, url: str, change, capture_on_commit):
-    """`change()`'s result, the page while its transaction is open, the page once it committed (what is kept
-    on commit has run), and the queries of that last read."""
+def check_change_shown_around_commit(client, url: str, change, capture_on_commit, linked_tables: list[str]) -> None:
+    """`change()` returns (text that appears, text that disappears), either None. Both show on the page while
+    the change's transaction is open (the writer emptied the kept row in it) and once it committed (the row is
+    kept again, so that read reads none of `linked_tables`)."""
     with capture_on_commit() as on_commit:
-        result = change()
+        appears, disappears = change()
         before_commit = shown(client, url)
     for callback in on_commit:
         callback()
     with CaptureQueriesContext(connection) as queries:
         after_commit = shown(client, url)
-    return result, before_commit, after_commit, queries
+
+    assert tables_read(queries, linked_tables) == []
+    for page in (before_commit, after_commit):
+        assert appears is None or appears in page
+        assert disappears is None or disappears not in page
