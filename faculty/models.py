@@ -38,10 +38,14 @@ def photo_upload_to(instance, filename: str) -> str:
 
 class PersonQuerySet(PublishableQuerySet):
     def list_items(self, ids):
-        """The link-list item of each person of `ids` among these, by id in that order, each rendered once and
-        kept until a table it shows is written (pagecache.fragments)."""
+        """The link-list item of each published person of `ids` among these, by id in that order, each rendered
+        once and kept until a table it shows is written (pagecache.fragments); the publication rule is
+        applied only when an item is missing, as for programmes' cards."""
         return render_each(
-            "faculty/partials.html#person-item", ids, lambda: self.select_related("affiliation"), as_name="person"
+            "faculty/partials.html#person-item",
+            ids,
+            lambda: self.published().select_related("affiliation"),
+            as_name="person",
         )
 
     def alphabetical(self):

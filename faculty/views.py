@@ -123,7 +123,7 @@ class PersonListView(PageMixin, FacetedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         people = list(context["object_list"])
-        items = Person.objects.published().list_items([person.pk for person in people])
+        items = Person.objects.list_items([person.pk for person in people])
         for person in people:
             person.item = items.get(person.pk, "")
         context.update(

@@ -71,7 +71,7 @@ class HomeView(PageMixin, TemplateView):
         context.update(
             home=home,
             cards=cards,
-            featured_programmes=list(Programme.objects.published().cards(featured_ids).values()),
+            featured_programmes=list(Programme.objects.cards(featured_ids).values()),
             programme_count=sum(kind_counts.values()),
             kind_counts=kind_counts,
             kinds=[

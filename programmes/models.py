@@ -134,15 +134,17 @@ class ProgrammeQuerySet(PublishableQuerySet):
         )
 
     def cards(self, ids, *, heading_level: int = 3):
-        """The card of each programme of `ids` among these, by id in that order, each rendered once and kept.
+        """The card of each published programme of `ids` among these, by id in that order, each rendered once
+        and kept.
 
         A kept card serves every page that shows it until a table it shows is written
-        (pagecache.fragments); the pages themselves read only which ids to show.
+        (pagecache.fragments); the pages themselves read only which ids to show. The publication rule is
+        applied only when a card is missing: building it costs a tenth of a millisecond (issue 19).
         """
         return render_each(
             "programmes/partials.html#programme-card",
             ids,
-            self.for_cards,
+            lambda: self.published().for_cards(),
             as_name="programme",
             heading_level=heading_level,
         )

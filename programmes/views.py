@@ -66,7 +66,7 @@ class ProgrammeListView(PageMixin, FacetedListView):
             " partner, work stream and availability."
         )
         context.update(
-            programme_cards=list(Programme.objects.published().cards([row.pk for row in page.object_list]).values()),
+            programme_cards=list(Programme.objects.cards([row.pk for row in page.object_list]).values()),
             facets=filterset.facets(),
             active_filters=chips,
             ignored_values=filterset.ignored,

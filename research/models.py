@@ -39,15 +39,22 @@ class ResearchProjectQuerySet(PublishableQuerySet):
         )
 
     def cards(self, ids, *, heading_level: int = 3):
-        """The card of each project of `ids` among these, by id in that order, each rendered once and kept
-        until a table it shows is written (pagecache.fragments)."""
+        """The card of each published project of `ids` among these, by id in that order, each rendered once and
+        kept until a table it shows is written (pagecache.fragments); the publication rule is applied only
+        when a card is missing, as for programmes' cards."""
         return render_each(
-            "research/partials.html#project-card", ids, self.for_cards, as_name="project", heading_level=heading_level
+            "research/partials.html#project-card",
+            ids,
+            lambda: self.published().for_cards(),
+            as_name="project",
+            heading_level=heading_level,
         )
 
     def list_items(self, ids):
-        """Like `cards()`, the link-list item of each project (with no role)."""
-        return render_each("research/partials.html#project-item", ids, self.for_cards, as_name="project")
+        """Like `cards()`, the link-list item of each published project (with no role)."""
+        return render_each(
+            "research/partials.html#project-item", ids, lambda: self.published().for_cards(), as_name="project"
+        )
 
     def with_details(self):
         """What a project's page and its API record both show; each adds the programmes it informs its own way."""

@@ -35,9 +35,7 @@ class ResearchProjectListView(PageMixin, FacetedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            project_cards=list(
-                ResearchProject.objects.published().cards([p.pk for p in context["object_list"]]).values()
-            ),
+            project_cards=list(ResearchProject.objects.cards([p.pk for p in context["object_list"]]).values()),
             page_range=self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1),
             facets=self.filterset.facets(),
             ignored=self.filterset.ignored,

@@ -132,7 +132,7 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
         kinds = PROGRAMME.Kind
         order = {kind: index for index, kind in enumerate(kinds.values)}
         catalogue = reverse("programmes:list")
-        cards = PROGRAMME.objects.published().cards([programme.pk for programme in programmes], heading_level=4)
+        cards = PROGRAMME.objects.cards([programme.pk for programme in programmes], heading_level=4)
         return [
             {
                 "kind": kind,
@@ -148,7 +148,7 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
     def get_context_data(self, **kwargs):
         programmes, self.projects, member_ids = self.shown()
         self.programme_groups = self.programmes_by_kind(programmes)
-        items = PROJECT.objects.published().list_items([project.pk for project in self.projects])
+        items = PROJECT.objects.list_items([project.pk for project in self.projects])
         context = super().get_context_data(**kwargs)
         context.update(
             work_stream=self.object,
@@ -157,7 +157,7 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
             programme_groups=self.programme_groups,
             project_items=[items[project.pk] for project in self.projects if project.pk in items],
             project_count=self.projects[0].count if self.projects else 0,
-            member_items=list(Person.objects.published().list_items(member_ids).values()),
+            member_items=list(Person.objects.list_items(member_ids).values()),
             key_contacts=self.linked.key_contact_roles,
         )
         return context

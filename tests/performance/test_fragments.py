@@ -228,31 +228,44 @@ def test_a_preview_neither_reads_nor_stores_fragments():
     """A preview writes a pending change, renders and rolls back (publishing.previews), with table versions
     frozen: what it renders must not be stored for the public, and it must see its own change."""
     programme = ProgrammeFactory(title="Live title")
-    assert "Live title" in Programme.objects.published().cards([programme.pk])[programme.pk]
+    assert "Live title" in Programme.objects.cards([programme.pk])[programme.pk]
     assert remember("test:titles", lambda: list(Programme.objects.values_list("title", flat=True))) == ["Live title"]
 
     with middleware.versions_frozen(), transaction.atomic():
         Programme.objects.filter(pk=programme.pk).update(title="Pending title")
-        assert "Pending title" in Programme.objects.published().cards([programme.pk])[programme.pk]
+        assert "Pending title" in Programme.objects.cards([programme.pk])[programme.pk]
         assert remember("test:titles", lambda: list(Programme.objects.values_list("title", flat=True))) == [
             "Pending title"
         ]
         transaction.set_rollback(True)
 
-    assert "Live title" in Programme.objects.published().cards([programme.pk])[programme.pk]
+    assert "Live title" in Programme.objects.cards([programme.pk])[programme.pk]
     assert remember("test:titles", lambda: list(Programme.objects.values_list("title", flat=True))) == ["Live title"]
 
 
 @pytest.mark.usefixtures("fragment_cache")
 def test_a_card_is_left_out_once_its_record_is_unpublished_and_kept_per_heading_level():
     shown, withdrawn = ProgrammeFactory(), ProgrammeFactory()
-    assert list(Programme.objects.published().cards([withdrawn.pk, shown.pk])) == [withdrawn.pk, shown.pk]
+    assert list(Programme.objects.cards([withdrawn.pk, shown.pk])) == [withdrawn.pk, shown.pk]
 
     Programme.objects.filter(pk=withdrawn.pk).update(status=Status.DRAFT)
 
-    cards = Programme.objects.published().cards([withdrawn.pk, shown.pk], heading_level=4)
+    cards = Programme.objects.cards([withdrawn.pk, shown.pk], heading_level=4)
     assert list(cards) == [shown.pk]
     assert '<h4 class="hsmc-card__title">' in cards[shown.pk]
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_cards_and_items_asked_for_among_every_record_still_show_only_published_ones():
+    """Pages ask `Model.objects.cards(ids)`, without `published()`: the rule is applied when a card is read."""
+    programme, draft_programme = ProgrammeFactory(), ProgrammeFactory(status=Status.DRAFT)
+    project, draft_project = ResearchProjectFactory(), ResearchProjectFactory(status=Status.DRAFT)
+    person, draft_person = PersonFactory(), PersonFactory(status=Status.DRAFT)
+
+    assert list(Programme.objects.cards([draft_programme.pk, programme.pk])) == [programme.pk]
+    assert list(ResearchProject.objects.cards([draft_project.pk, project.pk])) == [project.pk]
+    assert list(ResearchProject.objects.list_items([draft_project.pk, project.pk])) == [project.pk]
+    assert list(Person.objects.list_items([draft_person.pk, person.pk])) == [person.pk]
 
 
 @pytest.mark.usefixtures("fragment_cache")
@@ -378,10 +391,10 @@ def test_a_value_kept_by_another_process_takes_a_second_trip_once_then_one(trips
 @pytest.mark.usefixtures("fragment_cache")
 def test_kept_cards_come_with_their_tables_versions_in_one_round_trip(trips):
     ids = [ProgrammeFactory(title=f"Card {n}").pk for n in range(3)]
-    Programme.objects.published().cards(ids)
+    Programme.objects.cards(ids)
     trips.clear()
 
-    cards = Programme.objects.published().cards(ids)
+    cards = Programme.objects.cards(ids)
 
     assert list(cards) == ids and all("Card" in html for html in cards.values())
     assert trips == ["get_many"]
