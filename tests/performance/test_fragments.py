@@ -2,8 +2,11 @@
 a draft. Each test runs on the in-process cache and, where REDIS_URL is set (CI's PostgreSQL run), on Redis as
 production has it."""
 
+import re
+
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from faculty.models import Person
@@ -15,6 +18,7 @@ from programmes.models import Audience, Programme
 from publishing import snapshots, workflow
 from publishing.models import Status
 from research.models import ResearchProject
+from search.models import Synonym
 from sitecontent.models import HomePage
 from tests.factories import (
     AudienceFactory,
@@ -253,6 +257,32 @@ def test_a_card_is_left_out_once_its_record_is_unpublished_and_kept_per_heading_
     cards = Programme.objects.cards([withdrawn.pk, shown.pk], heading_level=4)
     assert list(cards) == [shown.pk]
     assert '<h4 class="hsmc-card__title">' in cards[shown.pk]
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_search_synonyms_are_kept_and_a_change_to_them_applies_to_the_next_search_at_once(client, committed):
+    with committed():  # indexed for search once committed
+        ProgrammeFactory(title="Board development", summary="Commissioned by Health Education England.")
+
+    def titles(query):
+        response = client.get(reverse("search:results"), {"q": query})
+        assert response.status_code == 200
+        return re.findall(r'class="search-result__title"><a [^>]*>([^<]+)</a>', response.content.decode())
+
+    assert titles("hee") == []
+    with CaptureQueriesContext(connection) as searched_again:
+        assert titles("hee") == []
+    assert not any("search_synonym" in query["sql"] for query in searched_again.captured_queries)
+
+    synonym = Synonym.objects.create(term="hee", meaning="Health Education England")
+    assert titles("hee") == ["Board development"]
+    synonym.meaning = "Health Education East"
+    synonym.save()
+    assert titles("hee") == []
+    Synonym.objects.create(term="hee", meaning="Commissioned")
+    assert titles("hee") == ["Board development"]
+    Synonym.objects.filter(term="hee").delete()
+    assert titles("hee") == []
 
 
 @pytest.mark.usefixtures("fragment_cache")
