@@ -16,7 +16,7 @@ from django.db.models.functions import Length
 from django.utils.safestring import SafeString
 
 from .backends import get_backend
-from .backends.base import kind_weight
+from .backends.base import KindWeight
 from .documents import source_for
 from .highlight import snippet
 from .models import Kind, SearchDocument
@@ -168,7 +168,7 @@ def suggest(q: str | None, *, kind: Kind | None = None, limit: int = MAX_SUGGEST
         documents = documents.filter(title__icontains=word)
     documents = documents.annotate(
         starts=Case(When(title__istartswith=query.text, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by("starts", kind_weight().desc(), Length("title"), "title")
+    ).order_by("starts", KindWeight().desc(), Length("title"), "title")
     limit = max(1, min(limit, MAX_SUGGESTIONS))
     return [
         Suggestion(title=title, url=url, kind=Kind(kind))

@@ -1,7 +1,7 @@
 import operator
 from functools import reduce
 
-from django.db.models import Case, Count, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Func, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from publishing.models import Status
@@ -33,12 +33,23 @@ KIND_WEIGHTS = {
 }
 
 
-def kind_weight() -> Case:
-    return Case(
-        *(When(kind=kind.value, then=Value(weight)) for kind, weight in KIND_WEIGHTS.items()),
-        default=Value(1.0),
-        output_field=FloatField(),
+class KindWeight(Func):
+    """`KIND_WEIGHTS` of a document's kind, in SQL both databases read: `CASE kind WHEN 'programme' THEN 1.0 … END`.
+
+    Written out once, not as a Case of When(kind=…) conditions, which the ORM resolved as five lookups on
+    every search (0.21 ms of its CPU, issue 19). The kinds (letters and hyphens, as a test checks) and
+    weights are the code's own constants.
+    """
+
+    template = (
+        "CASE %(expressions)s "
+        + " ".join(f"WHEN '{kind.value}' THEN {float(weight)!r}" for kind, weight in KIND_WEIGHTS.items())
+        + " ELSE 1.0 END"
     )
+    output_field = FloatField()
+
+    def __init__(self):
+        super().__init__(F("kind"))
 
 
 def exact_title(query: ParsedQuery) -> Case | Value:

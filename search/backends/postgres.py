@@ -16,7 +16,7 @@ from django.db.models import F, QuerySet
 
 from ..models import SearchDocument, SearchWord
 from ..query import ParsedQuery
-from .base import PAGE_FIELDS, SearchBackend, exact_title, kind_weight
+from .base import PAGE_FIELDS, KindWeight, SearchBackend, exact_title
 
 CONFIG = "search_english"
 
@@ -78,7 +78,7 @@ class PostgresBackend(SearchBackend):
         return (
             SearchDocument.objects.published()
             .filter(vector=found)
-            .annotate(rank=SearchRank(F("vector"), found) * kind_weight() + exact_title(query))
+            .annotate(rank=SearchRank(F("vector"), found) * KindWeight() + exact_title(query))
             .order_by("-rank", "title", "pk")
         )
 

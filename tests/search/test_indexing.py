@@ -1,6 +1,7 @@
 """The index follows the records: saves, renames of related records, links, deletions and rebuilds."""
 
 import io
+import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -8,7 +9,8 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 
 from programmes.models import Programme, ProgrammePartner
-from search.models import SearchDocument
+from search.backends.base import KIND_WEIGHTS, KindWeight
+from search.models import Kind, SearchDocument
 from search.selectors import search
 from tests.factories import (
     AudienceFactory,
@@ -211,3 +213,16 @@ def test_a_bulk_change_is_reindexed_by_a_task_not_in_the_request(committed, sett
 
     task_worker()
     assert sorted(titles("endurance")) == ["Endurance", "Team coaching 0", "Team coaching 1", "Team coaching 2"]
+
+
+def test_each_kind_of_document_is_weighted_as_kind_weights_says(committed):
+    with committed():
+        ProgrammeFactory()
+        PersonFactory()
+        ResearchProjectFactory()
+        WorkStreamFactory()
+        TopicFactory()
+    weights = dict(SearchDocument.objects.annotate(weight=KindWeight()).values_list("kind", "weight"))
+    assert weights == {kind.value: weight for kind, weight in KIND_WEIGHTS.items()}
+    # The kinds are written into KindWeight's SQL as literals: only letters and hyphens may be.
+    assert all(re.fullmatch(r"[a-z-]+", kind.value) for kind in Kind)
