@@ -4,6 +4,7 @@ The text is escaped first and only then wrapped in <mark>, so nothing an editor 
 interpreted as HTML. The same code serves both database backends.
 """
 
+import html
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -51,6 +52,8 @@ def snippet(texts: Iterable[str], terms: Iterable[str], *, size: int = SNIPPET_W
     pattern = _pattern(terms)
     texts = [text for text in texts if text and text.strip()]
     for text in texts if pattern else []:
+        if text.isascii() and not pattern.search(text.lower()):
+            continue  # a text without the words is not split into words at all
         tokens = list(_TOKEN.finditer(text))
         hits = _hits(text, tokens, pattern)
         if not hits:
@@ -61,13 +64,22 @@ def snippet(texts: Iterable[str], terms: Iterable[str], *, size: int = SNIPPET_W
             covered = set().union(*(stems for index, stems in hits.items() if start <= index < start + size))
             if len(covered) > best_score:
                 best_start, best_score = start, len(covered)
-        words = []
+        # Escaped a run of words at a time, with the standard library's escape (which Django's wraps): a
+        # call per word was half of a snippet's time, and a results page makes twenty (issue 19).
+        pieces, run = [], []
         for index in range(best_start, min(best_start + size, len(tokens))):
-            escaped = escape(tokens[index].group())
-            words.append(f"<mark>{escaped}</mark>" if index in hits else escaped)
+            if index in hits:
+                if run:
+                    pieces.append(html.escape(" ".join(run)))
+                    run = []
+                pieces.append(f"<mark>{html.escape(tokens[index].group())}</mark>")
+            else:
+                run.append(tokens[index].group())
+        if run:
+            pieces.append(html.escape(" ".join(run)))
         prefix = "… " if best_start > 0 else ""
         suffix = " …" if best_start + size < len(tokens) else ""
-        return mark_safe(prefix + " ".join(words) + suffix)  # noqa: S308 - every word escaped above
+        return mark_safe(prefix + " ".join(pieces) + suffix)  # noqa: S308 - every word escaped above
     if not texts:
         return mark_safe("")
     tokens = _TOKEN.findall(texts[0])
