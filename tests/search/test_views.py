@@ -123,7 +123,7 @@ def test_unpublishing_a_record_removes_it_from_results(client, seed, committed):
 def test_matching_words_are_highlighted_and_editor_text_is_escaped(client, db, committed):
     with committed():
         ProgrammeFactory(
-            title="Board development",
+            title='Board <em>development</em> & "trust"',
             summary='Board <script>alert("x")</script> governance & leadership for trust boards.',
         )
     response = results_page(client, q="governance")
@@ -132,6 +132,8 @@ def test_matching_words_are_highlighted_and_editor_text_is_escaped(client, db, c
     assert [mark.text for mark in snippet.xpath(".//mark")] == ["governance"]
     assert not snippet.xpath(".//script")
     assert "&lt;script&gt;" in response.content.decode()
+    assert result_titles(response) == ['Board <em>development</em> & "trust"']  # as text, not markup
+    assert not tree.xpath(with_class("search-result__title") + "//em")
 
 
 def test_results_are_paginated_and_odd_page_numbers_give_a_page(client, db, committed):
