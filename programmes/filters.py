@@ -91,6 +91,13 @@ class ProgrammeFilter(FacetedFilterSet):
         "topic",
     )
 
+    ORDERINGS = {
+        SORT.TITLE: ("title", "pk"),
+        SORT.START: (F("next_start_date").asc(nulls_last=True), "title", "pk"),
+        SORT.DEADLINE: (F("next_deadline").asc(nulls_last=True), "title", "pk"),
+    }
+    DEFAULT_ORDERING = SORT.TITLE
+
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if data is not None and "sort" not in data:
             data = data.copy()
@@ -98,11 +105,7 @@ class ProgrammeFilter(FacetedFilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
 
     def sort_by(self, queryset, name, value):
-        if value == SORT.START:
-            return queryset.order_by(F("next_start_date").asc(nulls_last=True), "title", "pk")
-        if value == SORT.DEADLINE:
-            return queryset.order_by(F("next_deadline").asc(nulls_last=True), "title", "pk")
-        return queryset.order_by("title", "pk")
+        return queryset.order_by(*self.ORDERINGS.get(value, self.ORDERINGS[SORT.TITLE]))
 
     @property
     def qs(self):

@@ -1,5 +1,6 @@
 """View classes shared by the public pages: published detail pages and faceted lists."""
 
+from django.core.paginator import Page
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -32,10 +33,24 @@ class FacetedListView(FilterView):
         kwargs["data"] = self.request.GET
         return kwargs
 
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        # When the filter set can choose the page from its kept data, the filtered list is never queried:
+        # the page's rows are read by id from the listing (`paginate_queryset`).
+        self.object_list = self.filterset.queryset if self.filterset.pages_by_id else self.filterset.qs
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         paginator.count = self.total = self.count_total()
-        page = paginator.page(min(page_number(self.request.GET.get(self.page_kwarg)), paginator.num_pages))
+        number = min(page_number(self.request.GET.get(self.page_kwarg)), paginator.num_pages)
+        if self.filterset.pages_by_id:
+            page = Page(
+                self.filterset.page_rows(queryset, (number - 1) * page_size, number * page_size), number, paginator
+            )
+        else:
+            page = paginator.page(number)
         self.page = page
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -123,8 +123,9 @@ def test_without_the_fragment_cache_every_request_reads_the_options(client, sett
     ProgrammeFactory()
     client.get(reverse("programmes:list"))
 
-    # The centre, the options, the page's ids, its cards' programmes and their partners.
-    with django_assert_num_queries(5) as captured:
+    # The centre, the options and the list in each of its three orders, the page's ids, its cards'
+    # programmes and their partners.
+    with django_assert_num_queries(8) as captured:
         client.get(reverse("programmes:list"))
 
     assert any("GROUP BY" in query["sql"] for query in captured.captured_queries)
@@ -257,6 +258,38 @@ def test_a_card_is_left_out_once_its_record_is_unpublished_and_kept_per_heading_
     cards = Programme.objects.cards([withdrawn.pk, shown.pk], heading_level=4)
     assert list(cards) == [shown.pk]
     assert '<h4 class="hsmc-card__title">' in cards[shown.pk]
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_filtered_catalogue_page_read_by_id_shows_a_publish_at_once_and_never_a_draft(client):
+    """A page that only facets filter is chosen from the kept facet data (`FacetedFilterSet.page_ids()`)
+    and its rows read by id: the filtered query is not run, and a write shows on the next request."""
+    short = Programme.Kind.SHORT_COURSE
+    first, second = ProgrammeFactory(title="Alpha", kind=short), ProgrammeFactory(title="Beta", kind=short)
+    draft = ProgrammeFactory(title="Gamma", kind=short, status=Status.DRAFT)
+    ProgrammeFactory(title="Delta", kind=Programme.Kind.OPEN)
+
+    def listed():
+        response = client.get(reverse("programmes:list"), {"kind": short})
+        assert response.status_code == 200
+        return re.findall(r'<h3 class="hsmc-card__title">\s*<a [^>]*>([^<]+)</a>', response.content.decode())
+
+    assert listed() == ["Alpha", "Beta"]
+    with CaptureQueriesContext(connection) as again:
+        assert listed() == ["Alpha", "Beta"]
+    assert not any(
+        '"programmes_programme"."kind"' in query["sql"] for query in again.captured_queries
+    )  # not filtered in SQL
+
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert listed() == ["Alpha", "Beta", "Gamma"]
+    first.status = Status.DRAFT
+    first.save()
+    assert listed() == ["Beta", "Gamma"]
+    second.title = "Zeta"
+    second.save()
+    assert listed() == ["Gamma", "Zeta"]
 
 
 @pytest.mark.usefixtures("fragment_cache")
