@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions, CSRF and authentication, so that a cached page costs none of them.
     "pagecache.middleware.PageCacheMiddleware",
+    # A page's kept values read from the shared cache in one round trip, when the page cache had no page.
+    "pagecache.fragments.ReadTogetherMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

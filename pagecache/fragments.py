@@ -14,6 +14,10 @@ search or a crawler walking facets still misses the page cache, and should not p
 made for one page serves every page, filter combination and search that shows the record, and a page whose
 cards are all stored reads none of their records.
 
+Inside a request for a page (`ReadTogetherMiddleware`), the first kept value read also fetches every value
+the same page read last time, with the versions of their tables, in the same round trip: a home page that
+made six round trips to the cache makes one.
+
 Only for what the public sees: a value must never depend on who asks. If the cache is unreachable, and
 inside a preview (whose writes are rolled back: pagecache.middleware.versions_frozen), values are computed
 each time, as if nothing were stored, and nothing is stored.
@@ -21,7 +25,9 @@ each time, as if nothing were stored, and nothing is stored.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -33,6 +39,7 @@ from . import middleware
 from .middleware import (
     TABLE_KEY,
     DependencyHints,
+    _request_reads,
     _table_versions,
     _tables_read,
     _versions_frozen,
@@ -43,6 +50,76 @@ from .middleware import (
 FRAGMENT_KEY = "pagecache:fragment:v1:"
 # Which table versions a value, or a template's cards, were last made from: read with them in one round trip.
 _hints = DependencyHints()
+# Which kept values (key -> hint) each page, by path, read the last time it was rendered in this process.
+# A bound, not an LRU, as for the hints.
+MAX_PAGES_REMEMBERED = 500
+_pages_read: dict[str, dict[str, str]] = {}
+
+
+@dataclass
+class _PageReads:
+    path: str
+    read: dict[str, str] = field(default_factory=dict)  # key -> hint, of every kept value this request reads
+
+
+_this_page: contextvars.ContextVar[_PageReads | None] = contextvars.ContextVar("page_reads", default=None)
+
+
+class ReadTogetherMiddleware:
+    """For a GET or HEAD request, reads a page's kept values together: the first one read fetches, in the
+    same round trip, all those the same path read last time, and their tables' versions (`_get_many`).
+
+    Each value is still checked against its tables' versions read with it, so a value read early is as
+    fresh as the request's start; a write during the request (which no public page makes) empties what
+    was read (`pagecache.middleware.bump`). A round trip costs the worker about 0.1 ms of CPU and Redis
+    0.04 ms: a home page made six, a work stream page five or six (issue 19).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        page = _PageReads(request.path)
+        scope = (_this_page.set(page), _request_reads.set({}))
+        try:
+            return self.get_response(request)
+        finally:
+            _this_page.reset(scope[0])
+            _request_reads.reset(scope[1])
+            if page.read and _pages_read.get(page.path) != page.read:
+                if len(_pages_read) >= MAX_PAGES_REMEMBERED:
+                    _pages_read.clear()
+                _pages_read[page.path] = page.read
+
+
+def _get_many(cache, keys: list[str]) -> dict:
+    """`cache.get_many(keys)`, inside a page's request from what it has read, fetching what it has not.
+
+    A request's first read (or its first after a write) also fetches what the page read last time.
+    """
+    reads = _request_reads.get()
+    if reads is None:
+        return cache.get_many(keys)
+    wanted = [key for key in keys if key not in reads]
+    if wanted:
+        if not reads and (page := _this_page.get()) is not None:
+            before = _pages_read.get(page.path, {})
+            wanted += [*before, *(table for hint in set(before.values()) for table in _hints.get(hint))]
+        wanted = list(dict.fromkeys(wanted))
+        found = cache.get_many(wanted)
+        reads.update({key: found.get(key) for key in wanted})
+    return {key: reads[key] for key in keys if reads[key] is not None}
+
+
+def _read(cache, keys: list[str], hint: str) -> tuple[dict, dict]:
+    """The stored entries of `keys`, and the current versions of the tables that `hint` names (None if absent)."""
+    if (page := _this_page.get()) is not None:
+        page.read.update(dict.fromkeys(keys, hint))
+    hinted = _hints.get(hint)
+    found = _get_many(cache, [*keys, *hinted])
+    return {key: found[key] for key in keys if key in found}, {table: found.get(table) for table in hinted}
 
 
 def remember[T](key: str, compute: Callable[[], T]) -> T:
@@ -50,7 +127,7 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
         return compute()
     cache = page_cache()
     try:
-        found, current = _hints.read(cache, [FRAGMENT_KEY + key], key)
+        found, current = _read(cache, [FRAGMENT_KEY + key], key)
         stored = found.get(FRAGMENT_KEY + key)
         if stored is not None and _unchanged({key: stored}, cache, current, key):
             _record_reads(_tables_of(stored))
@@ -96,7 +173,7 @@ def render_each(
     prefix = f"{FRAGMENT_KEY}{hint}:{timezone.localdate()}:"
     keys = {pk: f"{prefix}{pk}" for pk in ids}
     try:
-        stored, current = _hints.read(cache, list(keys.values()), hint)
+        stored, current = _read(cache, list(keys.values()), hint)
         valid = _unchanged({pk: stored[key] for pk, key in keys.items() if key in stored}, cache, current, hint)
     except Exception as exc:
         breaker.trip(exc)
@@ -153,7 +230,7 @@ def _unchanged[K](entries: dict[K, tuple], cache, current: dict, hint: str) -> d
     fresh = {key: entry for key, entry in entries.items() if entry[1] > now}
     needed = {table for entry in fresh.values() for table in entry[0]}
     if missing := needed - current.keys():
-        current = {**current, **cache.get_many(list(missing))}
+        current = {**current, **_get_many(cache, list(missing))}
         _hints.note(hint, needed)
     return {
         key: entry
@@ -175,6 +252,9 @@ def _store(cache, entries: dict) -> None:
         cache.set_many(entries, timeout=settings.PAGE_CACHE_SECONDS)
     except Exception as exc:
         breaker.trip(exc)
+        return
+    if (reads := _request_reads.get()) is not None:
+        reads.update(entries)  # what this request reads again is what it has just stored
 
 
 def _record_reads(tables: Iterable[str]) -> None:

@@ -121,6 +121,10 @@ _READ_RE = _lazy_re_compile(r'\b(?:FROM|JOIN)\s+["`]([^"`]+)["`]', re.I)
 _tables_read: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("tables_read", default=None)
 # True inside `versions_frozen()`: writes that will be rolled back, which no stored page needs to hear of.
 _versions_frozen: contextvars.ContextVar[bool] = contextvars.ContextVar("versions_frozen", default=False)
+# Inside a request for a page: the kept values and table versions read from the cache so far (key -> value,
+# None when absent), so that a page's kept values come in one round trip (pagecache.fragments). Any write
+# empties it: what the request reads afterwards is read again.
+_request_reads: contextvars.ContextVar[dict | None] = contextvars.ContextVar("request_reads", default=None)
 
 
 def page_cache():
@@ -192,6 +196,8 @@ def _new_token() -> int:
 
 def bump(tables: Iterable[str]) -> None:
     """Give each table a new version token, so that every stored page that read it is stale everywhere."""
+    if (reads := _request_reads.get()) is not None:
+        reads.clear()
     keys = [TABLE_KEY + table for table in set(tables) if table in tracked_tables()]
     if not keys or not breaker.closed():
         return

@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -477,3 +479,30 @@ def test_the_records_of_kept_cards_are_not_even_asked_for_when_every_card_is_kep
 
     assert first == again and list(again) == ids
     assert len(asked) == 1  # for the first rendering only: a page of kept cards builds no queryset
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_page_reads_all_its_kept_values_in_one_round_trip_once_it_has_read_them_before(client, trips):
+    stream = WorkStreamFactory(title="Workforce")
+    ProgrammeFactory(title="Systems Leadership").work_streams.add(stream)
+    WorkStreamMemberFactory(work_stream=stream)
+    ResearchProjectFactory(title="Board study").work_streams.add(stream)
+    for _ in range(2):  # kept, then read together
+        client.get(stream.get_absolute_url())
+    trips.clear()
+
+    page = client.get(stream.get_absolute_url()).content.decode()
+
+    assert "Systems Leadership" in page and "Board study" in page
+    assert trips == ["get_many"]  # the centre, what the page shows, its cards and items, and their tables
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_write_during_a_request_makes_it_read_its_kept_values_again():
+    def view(request):
+        before = remember("test:count", Programme.objects.count)
+        ProgrammeFactory()
+        return HttpResponse(f"{before} then {remember('test:count', Programme.objects.count)}")
+
+    assert fragments.ReadTogetherMiddleware(view)(RequestFactory().get("/a-page/")).content == b"0 then 1"
+    assert fragments.ReadTogetherMiddleware(view)(RequestFactory().get("/a-page/")).content == b"1 then 2"
