@@ -1,6 +1,8 @@
 """Forgiving misspellings, stemming and accents, and the vocabulary behind corrections: on both databases."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from search.backends import get_backend
@@ -192,3 +194,20 @@ def test_the_backend_offers_candidates_from_the_vocabulary_only(committed):
     candidates = get_backend().spelling_candidates("quennevillesn")
     assert "quennevilleson" in candidates
     assert "quennevillesons" not in candidates
+
+
+def test_only_a_search_that_finds_nothing_looks_for_misspelt_words(committed):
+    """Words that found something are all in a published record: none is looked up as a misspelling."""
+    with committed():
+        ProgrammeFactory(title="Xylophonics masterclass")
+    searchword = SearchWord._meta.db_table
+
+    with CaptureQueriesContext(connection) as found:
+        results = search("xylophonics masterclass")
+        assert len(results) == 1 and results.query.corrections == {}
+    assert not any(searchword in query["sql"] for query in found.captured_queries)
+
+    with CaptureQueriesContext(connection) as misspelt:
+        results = search("xylophonix masterclass")
+        assert len(results) == 1 and results.query.corrections == {"xylophonix": "xylophonics"}
+    assert any(searchword in query["sql"] for query in misspelt.captured_queries)
