@@ -592,7 +592,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         list's own filtered, sorted and paginated query is neither built, compiled nor planned, which on
         the catalogue was a seventh of a filtered page's CPU and most of PostgreSQL's (issue 19). Walks
         the order until the page is full: a few dozen rows for a page of a common selection, all of them
-        (a tenth of a millisecond per thousand) for a rare one or a late page.
+        for a rare one or a late page (0.3 ms at 10,000 rows, measured).
         """
         self.facet_counts()  # sets _selection
         order, listed = self._options.orders[self._ordering()], self._options.listed

@@ -18,11 +18,9 @@ class FacetedListView(FilterView):
     """A list narrowed by a `FacetedFilterSet` (publishing.filters), with the total its counts already know.
 
     The filters are always bound, so defaults apply and counts read cleaned data; unknown values are
-    dropped by the filters themselves and the rest still apply. A page past the end shows the last page;
-    anything that is not a page number is a 404.
+    dropped by the filters themselves and the rest still apply (django-filter's `strict` has no part: `get()`
+    is this class's own). A page past the end shows the last page; anything that is not a page number is a 404.
     """
-
-    strict = False
 
     def count_total(self) -> int:
         """How many records the filters select, from counts the view has made anyway: no COUNT query."""
