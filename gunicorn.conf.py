@@ -5,6 +5,7 @@ a worker per request cannot be stalled by another. They expect a buffering proxy
 (docs/deployment.md); GUNICORN_THREADS above 1 switches to threaded workers where there is none.
 """
 
+import gc
 import multiprocessing
 import os
 from pathlib import Path
@@ -27,6 +28,12 @@ keepalive = 5
 # restart every 20,000 is ample.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 2000))
+# The master loads Django, the URLs and the templates once and forks every worker from it, so a worker
+# recycled after max_requests answers at once instead of spending that CPU second again while the others
+# wait for the cores (it was the loadtest's p99 stalls). The price: `kill -HUP` restarts workers with the
+# code the master loaded, so a deploy restarts the master (docs/deployment.md). GUNICORN_PRELOAD=false
+# loads the application in each worker instead.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() not in {"0", "false", "no", "off"}
 # Worker heartbeats in memory, not on a disk that may block under load (containers especially).
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
@@ -36,3 +43,16 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    if server.cfg.preload_app:
+        from hsmc_site.wsgi import warm_up
+
+        warm_up()
+
+
+def pre_fork(server, worker):
+    # What the master loaded never changes: freezing it keeps it out of the workers' garbage collections,
+    # which would otherwise walk it on every full collection and copy its memory pages as they go.
+    gc.freeze()
