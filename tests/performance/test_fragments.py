@@ -443,7 +443,9 @@ def test_a_kept_value_comes_with_its_tables_versions_in_one_round_trip_and_still
 def test_a_value_kept_by_another_process_takes_a_second_trip_once_then_one(trips, monkeypatch):
     ProgrammeFactory()
     assert remember("test:elsewhere", Programme.objects.count) == 1
-    monkeypatch.setattr(fragments, "_hints", DependencyHints())  # a process that did not compute it
+    # A process that did not compute it: it has learnt nothing and holds nothing.
+    monkeypatch.setattr(fragments, "_hints", DependencyHints())
+    monkeypatch.setattr(fragments, "_held", {})
     trips.clear()
 
     assert remember("test:elsewhere", Programme.objects.count) == 1
@@ -506,3 +508,75 @@ def test_a_write_during_a_request_makes_it_read_its_kept_values_again():
 
     assert fragments.ReadTogetherMiddleware(view)(RequestFactory().get("/a-page/")).content == b"0 then 1"
     assert fragments.ReadTogetherMiddleware(view)(RequestFactory().get("/a-page/")).content == b"1 then 2"
+
+
+@pytest.fixture
+def fetched(monkeypatch) -> list[str]:
+    """Every key fetched from the cache by get_many, in order."""
+    keys: list[str] = []
+    original = fragments.page_cache
+
+    class Noting(CountingCache):
+        def get_many(self, wanted, *args, **kwargs):
+            keys.extend(wanted)
+            return self._cache.get_many(wanted, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "page_cache", lambda: Noting(original(), []))
+    return keys
+
+
+def fragment_keys(keys: list[str]) -> list[str]:
+    return [key for key in keys if key.startswith(fragments.FRAGMENT_KEY)]
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_value_this_process_holds_is_neither_fetched_nor_unpickled_again_until_its_tables_change(fetched):
+    ProgrammeFactory()
+    first = remember("test:held", lambda: list(Programme.objects.values_list("title", flat=True)))
+    fetched.clear()
+
+    again = remember("test:held", lambda: list(Programme.objects.values_list("title", flat=True)))
+
+    assert again is first  # the very object: not read back from the cache
+    assert fetched and not fragment_keys(fetched)  # only the versions of the tables it was made from
+
+    ProgrammeFactory(title="Published since")  # a write, from any process, gives its table a new version
+    fetched.clear()
+    assert "Published since" in remember("test:held", lambda: list(Programme.objects.values_list("title", flat=True)))
+    assert fragment_keys(fetched) == [fragments.FRAGMENT_KEY + "test:held"]  # fetched once the tables changed
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_held_value_is_not_used_past_its_lifetime(monkeypatch, settings):
+    calls = []
+
+    def count():
+        calls.append(1)
+        return Programme.objects.count()
+
+    remember("test:lifetime", count)
+    remember("test:lifetime", count)
+    assert len(calls) == 1
+
+    later = middleware.wall_clock() + settings.PAGE_CACHE_SECONDS + 1
+    monkeypatch.setattr(middleware, "wall_clock", lambda: later)
+    remember("test:lifetime", count)
+    assert len(calls) == 2
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_page_read_before_fetches_only_its_tables_versions_and_shows_a_change_at_once(client, fetched):
+    stream = WorkStreamFactory(title="Workforce")
+    programme = ProgrammeFactory(title="Systems Leadership")
+    programme.work_streams.add(stream)
+    for _ in range(2):  # kept, then read together
+        client.get(stream.get_absolute_url())
+    fetched.clear()
+
+    assert "Systems Leadership" in client.get(stream.get_absolute_url()).content.decode()
+    assert fetched and not fragment_keys(fetched)
+
+    programme.title = "Leading Systems"
+    programme.save()
+    page = client.get(stream.get_absolute_url()).content.decode()
+    assert "Leading Systems" in page and "Systems Leadership" not in page

@@ -147,6 +147,26 @@ def test_a_change_made_by_a_script_on_one_host_shows_on_every_server_at_once(ser
         assert "Before the import" not in response.text
 
 
+def test_what_a_server_holds_of_its_kept_values_gives_way_to_a_change_made_elsewhere(shared_env, tmp_path):
+    # Without the page cache every request renders, from kept values that each server also holds in memory.
+    env = {**shared_env, "PAGE_CACHE": "off"}
+    ProgrammeFactory(title="Another programme")
+    programme = ProgrammeFactory(title="Before the import")
+    catalogue = reverse("programmes:list")
+    with Gunicorn(env, tmp_path / "a.log", workers=1) as server:
+        for _ in range(3):  # kept, read together, then held
+            assert "Before the import" in server.get(catalogue).text
+
+        script = f"from programmes.models import Programme; Programme.objects.filter(pk={programme.pk}).delete()"
+        result = manage(env, "shell", "-c", script)  # another process: an import, a cron job
+        assert result.returncode == 0, result.stderr
+
+        listing = server.get(catalogue).text
+    assert "Before the import" not in listing
+    assert "Another programme" in listing
+    assert re.search(r"\b1 programme\b", listing)  # the counts kept with the options, too
+
+
 def test_cached_pages_are_still_served_by_a_server_that_has_lost_the_database(servers, shared_env, tmp_path):
     a, _ = servers
     programme = ProgrammeFactory(title="Cached before the outage")
