@@ -13,24 +13,45 @@ def test_json_ld_cannot_be_broken_out_of_by_user_text():
     assert json.loads(body) == {"name": hostile}
 
 
-def test_facet_options_escape_what_editors_typed_and_read_counts_out():
-    facet = {
-        "name": "partner",
-        "options": [
-            {"value": 'a"b', "label": "<b>Health & Care</b>", "count": 1, "selected": True},
-            {"value": "ambs", "label": "AMBS", "count": 12, "selected": False},
-        ],
-    }
-    html = Template("{% load site_tags %}{% facet_options facet 'programme,programmes' %}").render(
-        Context({"facet": facet})
+def test_facet_groups_escape_what_editors_typed_and_read_counts_out():
+    facets = [
+        {
+            "name": "partner",
+            "label": "Partners <& co>",
+            "selected_count": 1,
+            "options": [
+                {"value": 'a"b', "label": "<b>Health & Care</b>", "count": 1, "selected": True},
+                {"value": "ambs", "label": "AMBS", "count": 12, "selected": False},
+            ],
+        },
+        {"name": "kind", "label": "Type", "selected_count": 0, "options": [], "selected": False},
+    ]
+    html = Template("{% load site_tags %}{% facet_groups facets 'programme,programmes' %}").render(
+        Context({"facets": facets})
     )
 
-    assert "<b>" not in html
+    assert "<b>" not in html and "<&" not in html
     assert "&lt;b&gt;Health &amp; Care&lt;/b&gt;" in html
+    assert html.count("Partners &lt;&amp; co&gt;") == 2  # the summary, and the fieldset's legend
+    assert '<span class="facet__chosen">(1 chosen)</span>' in html
     assert 'value="a&quot;b" id="f-partner-1" checked>' in html
     assert 'value="ambs" id="f-partner-2">' in html
     assert '<label class="form-check-label" for="f-partner-2">AMBS <span class="facet__count">12' in html
     assert re.findall(r'<span class="visually-hidden"> (\w+)</span>', html) == ["programme", "programmes"]
+
+
+def test_facet_groups_after_the_first_few_start_closed_unless_something_in_them_is_ticked():
+    def facet(name, chosen=0):
+        return {"name": name, "label": name.title(), "selected_count": chosen, "options": []}
+
+    facets = [facet("kind"), facet("audience"), facet("level"), facet("partner", chosen=2)]
+    template = Template("{% load site_tags %}{% facet_groups facets 'programme,programmes' collapse_after %}")
+
+    collapsed = template.render(Context({"facets": facets, "collapse_after": 2}))
+    every_one_open = template.render(Context({"facets": facets}))
+
+    assert re.findall(r'<details class="facet"( open)?>', collapsed) == [" open", " open", "", " open"]
+    assert re.findall(r'<details class="facet"( open)?>', every_one_open) == [" open"] * 4
 
 
 def test_include_kept_renders_once_for_the_same_values_and_again_when_one_changes():
