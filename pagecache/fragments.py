@@ -157,7 +157,7 @@ def _hold(entries: dict[str, tuple]) -> None:
 
 def _fresh(entry: tuple, current: dict, now: float) -> bool:
     """Whether a (versions, expires, value) entry has not expired and its tables are as `current` has them."""
-    return entry[1] > now and all(current.get(table) == token for table, token in entry[0].items())
+    return entry[1] > now and entry[0].items() <= current.items()  # every (table, version) pair, compared in C
 
 
 def remember[T](key: str, compute: Callable[[], T]) -> T:
