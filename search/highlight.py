@@ -4,6 +4,7 @@ The text is escaped first and only then wrapped in <mark>, so nothing an editor 
 interpreted as HTML. The same code serves both database backends.
 """
 
+import functools
 import html
 import re
 from bisect import bisect_right
@@ -20,7 +21,12 @@ _TOKEN = re.compile(r"\S+")
 
 def _pattern(terms: Iterable[str]) -> re.Pattern | None:
     """Matches, in folded text, a word starting with the stem of any meaningful searched word."""
-    terms = list(terms)
+    return _pattern_of(tuple(terms))
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_of(terms: tuple[str, ...]) -> re.Pattern | None:
+    # Made once for the twenty snippets of a results page (as re.compile keeps the compiled pattern anyway).
     meaningful = [term for term in terms if term not in STOP_WORDS] or terms
     stems = sorted({light_stem(term) for term in meaningful if len(term) > 1}, key=len, reverse=True)
     if not stems:
