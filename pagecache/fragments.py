@@ -18,6 +18,9 @@ Inside a request for a page (`ReadTogetherMiddleware`), the first kept value rea
 the same page read last time, with the versions of their tables, in the same round trip: a home page that
 made six round trips to the cache makes one.
 
+A value is made again a little before it expires, by one request in one process, not at the moment it
+expires by every process that reads it (`_due`).
+
 Each process also holds the entries it has read or stored. One whose tables' versions are unchanged is the
 one in the cache (a value is made from those tables alone), so it is neither fetched nor unpickled again: a
 page's round trip then carries its tables' versions and only what has changed. Values are shared by the
@@ -31,6 +34,7 @@ each time, as if nothing were stored, and nothing is stored.
 from __future__ import annotations
 
 import contextvars
+import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -65,6 +69,11 @@ _pages_read: dict[str, dict[str, str]] = {}
 # thousand cards and lists, a few megabytes.
 MAX_HELD = 5000
 _held: dict[str, tuple] = {}
+# In the last tenth of a value's lifetime, each read may make it again, with a chance that grows to certain at
+# its expiry: one read somewhere does it, shortly into that tenth, and the others take what it stored. At
+# expiry every worker made the catalogue's options again at once, which stalled all five for 150 to 200 ms
+# once a minute (issue 19: the loadtest's p99).
+REFRESH_AHEAD = 0.1
 
 
 @dataclass
@@ -168,8 +177,11 @@ def remember[T](key: str, compute: Callable[[], T]) -> T:
         found, current = _read(cache, [FRAGMENT_KEY + key], key)
         stored = found.get(FRAGMENT_KEY + key)
         if stored is not None and _unchanged({key: stored}, cache, current, key):
-            _record_reads(_tables_of(stored))
-            return stored[2]
+            if _due(stored):
+                stored = _made_again(cache, {FRAGMENT_KEY + key: stored}, current, key).get(FRAGMENT_KEY + key)
+            if stored is not None:
+                _record_reads(_tables_of(stored))
+                return stored[2]
     except Exception as exc:
         breaker.trip(exc)
         return compute()
@@ -213,6 +225,10 @@ def render_each(
     try:
         stored, current = _read(cache, list(keys.values()), hint)
         valid = _unchanged({pk: stored[key] for pk, key in keys.items() if key in stored}, cache, current, hint)
+        if due := {keys[pk]: entry for pk, entry in valid.items() if _due(entry)}:
+            again = _made_again(cache, due, current, hint)
+            left = due.keys() - again.keys()  # made here, as missing ones are
+            valid = {pk: again.get(keys[pk], entry) for pk, entry in valid.items() if keys[pk] not in left}
     except Exception as exc:
         breaker.trip(exc)
         return _in_order(ids, render(list(ids)))
@@ -227,6 +243,23 @@ def render_each(
             _store(cache, {keys[pk]: (versions, expires, fragment) for pk, fragment in rendered.items()})
             _hints.note(hint, versions)
     return _in_order(ids, html)
+
+
+def _due(entry: tuple) -> bool:
+    """Whether this read should make the entry's value again: never before the last `REFRESH_AHEAD` of its
+    lifetime, then with a chance that grows to certain at its expiry (after which it is not used at all)."""
+    ahead = settings.PAGE_CACHE_SECONDS * REFRESH_AHEAD * random.random()  # noqa: S311 - not for secrets
+    return middleware.wall_clock() >= entry[1] - ahead
+
+
+def _made_again(cache, due: dict[str, tuple], current: dict, hint: str) -> dict[str, tuple]:
+    """Of the `due` entries (key -> entry), those another process has made again since: read from the cache
+    itself, not from what this request or process has read. The rest are for the caller to make."""
+    stored = cache.get_many(list(due))
+    newer = {key: entry for key, entry in stored.items() if entry[1] > due[key][1] and not _due(entry)}
+    newer = _unchanged(newer, cache, current, hint)
+    _hold(newer)
+    return newer
 
 
 def _in_use() -> bool:

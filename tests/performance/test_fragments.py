@@ -580,3 +580,66 @@ def test_a_page_read_before_fetches_only_its_tables_versions_and_shows_a_change_
     programme.save()
     page = client.get(stream.get_absolute_url()).content.decode()
     assert "Leading Systems" in page and "Systems Leadership" not in page
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_kept_value_is_made_again_before_it_expires_by_one_read_and_the_others_take_it(monkeypatch, settings):
+    calls = []
+
+    def count():
+        calls.append(1)
+        return Programme.objects.count()
+
+    key = fragments.FRAGMENT_KEY + "test:ahead"
+    remember("test:ahead", count)
+    made = fragments._held[key]
+    lifetime, expires = settings.PAGE_CACHE_SECONDS, made[1]
+
+    monkeypatch.setattr(middleware, "wall_clock", lambda: expires - lifetime * fragments.REFRESH_AHEAD * 1.5)
+    monkeypatch.setattr(fragments.random, "random", lambda: 0.999)
+    remember("test:ahead", count)
+    assert len(calls) == 1  # never before the last tenth of its lifetime, whatever the dice say
+
+    near = expires - lifetime * fragments.REFRESH_AHEAD / 2
+    monkeypatch.setattr(middleware, "wall_clock", lambda: near)
+    monkeypatch.setattr(fragments.random, "random", lambda: 0.1)
+    remember("test:ahead", count)
+    assert len(calls) == 1  # in it, only by chance: this read's chance says not yet
+
+    monkeypatch.setattr(fragments.random, "random", lambda: 0.9)
+    remember("test:ahead", count)
+    assert len(calls) == 2  # made again by this read, before it expired
+    assert fragments._held[key][1] == near + lifetime
+
+    # Another process, still holding what was made first, finds it due too: it takes what this one made.
+    monkeypatch.setattr(fragments, "_held", {key: made})
+    remember("test:ahead", count)
+    assert len(calls) == 2
+    assert fragments._held[key][1] == near + lifetime
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_kept_cards_are_made_again_before_they_expire_and_another_process_takes_them(monkeypatch, settings):
+    ids = [ProgrammeFactory(title=f"Card {n}").pk for n in range(3)]
+    asked = []
+
+    def records():
+        asked.append(1)
+        return Programme.objects.published()
+
+    def cards():
+        return fragments.render_each("programmes/partials.html#programme-card", ids, records, as_name="programme")
+
+    monkeypatch.setattr(fragments, "_held", {})  # so that what it holds next is these cards
+    first = cards()
+    held = dict(fragments._held)
+    expires = min(entry[1] for entry in held.values())
+    monkeypatch.setattr(middleware, "wall_clock", lambda: expires - 1)
+    monkeypatch.setattr(fragments.random, "random", lambda: 0.999)
+
+    assert cards() == first
+    assert len(asked) == 2  # the due cards, made again in one batch
+
+    monkeypatch.setattr(fragments, "_held", held)  # a process that holds the first ones
+    assert cards() == first
+    assert len(asked) == 2  # it took those made again
