@@ -3,6 +3,7 @@ a draft. Each test runs on the in-process cache and, where REDIS_URL is set (CI'
 production has it."""
 
 import re
+from collections.abc import Callable
 
 import pytest
 from django.db import connection, transaction
@@ -546,14 +547,20 @@ def test_a_value_this_process_holds_is_neither_fetched_nor_unpickled_again_until
     assert fragment_keys(fetched) == [fragments.FRAGMENT_KEY + "test:held"]  # fetched once the tables changed
 
 
-@pytest.mark.usefixtures("fragment_cache")
-def test_a_held_value_is_not_used_past_its_lifetime(monkeypatch, settings):
-    calls = []
+def counting_programmes() -> tuple[list, Callable[[], int]]:
+    """A value to keep (how many programmes there are), and the list that each computation of it adds to."""
+    calls: list[int] = []
 
-    def count():
+    def count() -> int:
         calls.append(1)
         return Programme.objects.count()
 
+    return calls, count
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_held_value_is_not_used_past_its_lifetime(monkeypatch, settings):
+    calls, count = counting_programmes()
     remember("test:lifetime", count)
     remember("test:lifetime", count)
     assert len(calls) == 1
@@ -584,12 +591,7 @@ def test_a_page_read_before_fetches_only_its_tables_versions_and_shows_a_change_
 
 @pytest.mark.usefixtures("fragment_cache")
 def test_a_kept_value_is_made_again_before_it_expires_by_one_read_and_the_others_take_it(monkeypatch, settings):
-    calls = []
-
-    def count():
-        calls.append(1)
-        return Programme.objects.count()
-
+    calls, count = counting_programmes()
     key = fragments.FRAGMENT_KEY + "test:ahead"
     remember("test:ahead", count)
     made = fragments._held[key]

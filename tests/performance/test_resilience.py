@@ -171,18 +171,23 @@ def test_health_check_answers_503_when_the_database_is_unreachable(database_down
     assert json.loads(response.body)["database"] == "unavailable"
 
 
+def recycling_gunicorn(server_env, tmp_path, *, max_requests: int) -> Gunicorn:
+    """One worker, recycled after exactly `max_requests` requests, on its own SQLite database, logging each boot."""
+    env = server_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        GUNICORN_MAX_REQUESTS=str(max_requests),
+        GUNICORN_MAX_REQUESTS_JITTER="0",
+        GUNICORN_LOG_LEVEL="info",
+    )
+    return Gunicorn(env, tmp_path / "gunicorn.log", workers=1)
+
+
 def test_gunicorn_recycles_each_worker_after_a_bounded_number_of_requests(server_env, tmp_path):
     defaults = runpy.run_path(str(PROJECT_ROOT / "gunicorn.conf.py"))
     assert 0 < defaults["max_requests"] <= 50_000  # bounded, but rare enough not to stall requests
     assert defaults["max_requests_jitter"] > 0  # workers do not all restart at the same moment
 
-    env = server_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        GUNICORN_MAX_REQUESTS="5",
-        GUNICORN_MAX_REQUESTS_JITTER="0",
-        GUNICORN_LOG_LEVEL="info",
-    )
-    with Gunicorn(env, tmp_path / "gunicorn.log", workers=1) as server:
+    with recycling_gunicorn(server_env, tmp_path, max_requests=5) as server:
         statuses = [server.get(reverse("healthz")).status for _ in range(12)]
     log = server.log()
 
@@ -201,13 +206,7 @@ def cpu_seconds(pid: int) -> float:
 def test_a_recycled_worker_is_forked_ready_to_serve_without_loading_django_again(server_env, tmp_path):
     # Loading Django, the views and the templates takes a worker about a CPU second, which the requests meeting
     # a recycled worker waited for (the loadtest's p99 stalls). A worker forked from the loaded master does not.
-    env = server_env(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        GUNICORN_MAX_REQUESTS="3",
-        GUNICORN_MAX_REQUESTS_JITTER="0",
-        GUNICORN_LOG_LEVEL="info",
-    )
-    with Gunicorn(env, tmp_path / "gunicorn.log", workers=1) as server:
+    with recycling_gunicorn(server_env, tmp_path, max_requests=3) as server:
         # The start-up probe was the first worker's first request; its third recycles it.
         statuses = [server.get(reverse("healthz")).status for _ in range(3)]
         recycled = int(re.findall(r"Booting worker with pid: (\d+)", server.log())[-1])
