@@ -27,6 +27,11 @@ class CspWatch:
         self.page.set_default_timeout(15_000)
         self.console_errors: list[str] = []
         self.page.on("console", self._on_console)
+        # Requests still on their way, so that a page that never settles names what it waits for.
+        self.in_flight: set[str] = set()
+        self.page.on("request", lambda request: self.in_flight.add(request.url))
+        self.page.on("requestfinished", lambda request: self.in_flight.discard(request.url))
+        self.page.on("requestfailed", lambda request: self.in_flight.discard(request.url))
 
     def _on_console(self, message):
         # CSP violations, and any header the browser could not apply (an unknown Permissions-Policy feature).
@@ -38,8 +43,17 @@ class CspWatch:
     def visit(self, path: str, status: int = 200):
         response = self.page.goto(path)
         assert response.status == status, f"{path} answered {response.status}"
-        self.page.wait_for_load_state("networkidle")
+        self.settle(path)
         return response
+
+    def settle(self, path: str):
+        """Wait until the page has loaded and no request its scripts made is on its way."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+        try:
+            self.page.wait_for_load_state("networkidle")
+        except PlaywrightTimeoutError:
+            pytest.fail(f"{path} did not settle; still waiting for {sorted(self.in_flight) or 'nothing we saw'}")
 
     def violations(self) -> list:
         # The event fires asynchronously; give it a moment after the last change to the page.
@@ -133,7 +147,7 @@ def test_no_csp_violation_when_scripts_change_the_page(watch, demo_catalogue):
     submit = watch.page.locator("#enquiry-form [type=submit]")
     if submit.count():
         submit.first.click()
-        watch.page.wait_for_load_state("networkidle")
+        watch.settle("the contact form after sending it")
     watch.assert_clean("contact, choosing kinds and sending an empty form")
 
 
@@ -167,7 +181,7 @@ def test_no_csp_violation_in_the_admin(watch, demo_catalogue):
     watch.page.get_by_label("Username").fill("csp-admin")
     watch.page.get_by_label("Password").fill("correct-horse-battery-staple")
     watch.page.get_by_role("button", name="Log in").click()
-    watch.page.wait_for_load_state("networkidle")
+    watch.settle("the admin after signing in")
     assert watch.page.url.endswith(reverse("admin:index"))
 
     for path in admin_pages(demo_catalogue):
