@@ -1,8 +1,10 @@
 """What only PostgreSQL does: the GIN indexes doing the work, and counting and paging in one pass."""
 
+import psycopg
 import pytest
 from django.db import connection
 from django.urls import reverse
+from psycopg.sql import Literal
 
 from search.backends.postgres import PostgresBackend
 from search.query import parse
@@ -63,6 +65,32 @@ def test_the_counts_and_the_page_with_its_snippets_come_from_one_statement(seed,
     assert any("<mark>" in hit.snippet for hit in hits)
     # The same documents, in the same order, as the ranked query reads them.
     assert [hit.title for hit in hits] == list(results._documents.values_list("title", flat=True)[:20])
+
+
+def generic_plan(sql: str, params) -> list[str]:
+    """The plan PostgreSQL keeps for `sql` once it is a prepared statement (settings: prepare_threshold), where
+    parameters are not constants: as the site's connections run a statement they have run before."""
+    raw = connection.connection
+    with psycopg.Cursor(raw) as cursor:  # server-side binding, whatever the test settings say
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(sql, params, prepare=True)
+        cursor.execute("SELECT name FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1")
+        name = cursor.fetchone()[0]
+        arguments = ", ".join(Literal(param).as_string(raw) for param in params)
+        cursor.execute(f"EXPLAIN (VERBOSE) EXECUTE {name}({arguments})")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_search_parses_its_words_once_not_for_every_document_it_tests(seed):
+    # Parsing and stemming the words for each of thousands of matching documents was a third of PostgreSQL's
+    # time for a common word: the generic plan cannot fold to_tsquery() of a parameter into a constant.
+    backend = PostgresBackend()
+    sql, params = backend.counts_and_page_sql(backend.documents(parse("nye bevan")), kind=None, start=0, stop=20)
+    plan = generic_plan(sql, params)
+    parsing = [number for number, line in enumerate(plan) if "to_tsquery(" in line]
+    assert parsing, "the plan shows where the words are parsed"
+    # Each only as the output of an InitPlan (a value computed once per statement), two lines below it.
+    assert all("InitPlan" in plan[number - 2] for number in parsing), "\n".join(plan)
 
 
 def test_the_nearest_words_index_answers_spelling_candidates(seed):
