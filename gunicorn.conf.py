@@ -6,15 +6,38 @@ a worker per request cannot be stalled by another. They expect a buffering proxy
 """
 
 import gc
+import ipaddress
 import multiprocessing
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Twice the cores and one: with the database and Redis on other hosts (the reference topology), each request
-# waits on a network round trip per query, which the extra workers fill. Where they share this host's cores,
-# cores + 1 served a tenth more with a shorter tail (benchmarks/loadtest, docs/deployment.md).
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+
+
+def database_on_this_host(url: str) -> bool:
+    """Whether the database shares this host's cores: SQLite, a Unix socket or a loopback address."""
+    parts = urlsplit(url)
+    if not parts.scheme or parts.scheme.startswith("sqlite"):
+        return True
+    host = parts.hostname or ""
+    if not host or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: another machine, or another container
+        return False
+
+
+# With the database on another host (the reference topology), each request waits on a network round trip per
+# query, which twice the cores and one fill. Where it shares this host's cores, the workers, PostgreSQL and
+# Redis compete for them, and cores + 1 served 7 to 10% more with a third shorter tail (benchmarks/loadtest,
+# docs/deployment.md): five CPU-bound workers on two cores queue in the scheduler instead of the socket.
+cores = multiprocessing.cpu_count()
+workers = int(
+    os.environ.get("GUNICORN_WORKERS")
+    or (cores + 1 if database_on_this_host(os.environ.get("DATABASE_URL", "")) else cores * 2 + 1)
+)
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 # A request stuck this long is killed and its worker replaced; pages answer in milliseconds.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
