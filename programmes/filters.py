@@ -97,6 +97,8 @@ class ProgrammeFilter(FacetedFilterSet):
         SORT.DEADLINE: (F("next_deadline").asc(nulls_last=True), "title", "pk"),
     }
     DEFAULT_ORDERING = SORT.TITLE
+    # What a page of the catalogue reads of a programme besides its kept card: its structured data's name and address.
+    KEPT_FIELDS = ("slug", "title")
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if data is not None and "sort" not in data:

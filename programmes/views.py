@@ -30,8 +30,10 @@ class ProgrammeListView(PageMixin, FacetedListView):
 
     def paginate_queryset(self, queryset, page_size):
         # A page reads only which programmes it shows (their cards are kept) and, for its structured data,
-        # their titles and slugs: rows, not records, which cost a fifth of a millisecond for twenty.
-        return super().paginate_queryset(queryset.values_list("pk", "slug", "title", named=True), page_size)
+        # their titles and slugs: rows, not records, which cost a fifth of a millisecond for twenty. They are
+        # kept with the filters' options (`KEPT_FIELDS`), so most pages read none (`FacetedFilterSet.page_rows`).
+        fields = self.filterset.KEPT_FIELDS
+        return super().paginate_queryset(queryset.values_list("pk", *fields, named=True), page_size)
 
     def get_crumbs(self):
         return [("Programmes", reverse("programmes:list"))]

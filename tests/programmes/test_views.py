@@ -298,26 +298,37 @@ def test_a_catalogue_page_reads_rows_and_works_out_durations_only_to_filter_word
         ProgrammeFactory(title="A week", duration_value=5, duration_unit=Programme.DurationUnit.DAYS)
     catalogue(client)  # the kept options, which do read durations, are made once
 
-    def page_query(query: str = "") -> tuple[str, object]:
+    def page_queries(query: str = "") -> tuple[list[str], object]:
         with CaptureQueriesContext(connection) as queries:
             response = catalogue(client, query)
-        (sql,) = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and "programmes_programme" in q["sql"]]
-        return sql, response
+        return [q["sql"] for q in queries if "programmes_programme" in q["sql"]], response
 
-    plain, response = page_query()
-    # What a page shows of each programme is its kept card; the page reads ids, slugs and titles as rows.
-    assert "CASE" not in plain
+    plain, response = page_queries()
+    # What a page shows of each programme is its kept card, and its id, slug and title, kept with the options.
+    assert plain == []
     assert [tuple(row) for row in response.context["page_obj"].object_list] == [
         (p.pk, p.slug, p.title) for p in Programme.objects.order_by("title")
     ]
-    # Filtered by facets alone, the page is chosen from the kept options and read by id.
-    by_duration, response = page_query("?duration=up-to-a-week")
-    assert "CASE" not in by_duration
+    # Filtered by facets alone, the page is chosen from the kept options too.
+    by_duration, response = page_queries("?duration=up-to-a-week")
+    assert by_duration == []
     assert [row.title for row in response.context["page_obj"].object_list] == ["A week"]
     # With words too, the filtered query runs, and it works the durations out.
-    with_words, response = page_query("?duration=up-to-a-week&q=week")
-    assert "CASE" in with_words
+    with_words, response = page_queries("?duration=up-to-a-week&q=week")
+    assert any("CASE" in sql and "ORDER BY" in sql for sql in with_words)
     assert [row.title for row in response.context["page_obj"].object_list] == ["A week"]
+
+
+def test_a_renamed_programme_is_named_at_once_in_the_catalogues_structured_data(client, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    programme = ProgrammeFactory(title="Systems leadership")
+    assert "Systems leadership" in catalogue(client).content.decode()  # its row is kept with the options
+
+    programme.title = "Leading systems"
+    programme.save()
+
+    item_list = node(structured_data(html.fromstring(catalogue(client).content)), "ItemList")
+    assert [item["name"] for item in item_list["itemListElement"]] == ["Leading systems"]
 
 
 # --- programme page ------------------------------------------------------------------------
