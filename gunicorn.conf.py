@@ -31,8 +31,8 @@ def database_on_this_host(url: str) -> bool:
 
 # With the database on another host (the reference topology), each request waits on a network round trip per
 # query, which twice the cores and one fill. Where it shares this host's cores, the workers, PostgreSQL and
-# Redis compete for them, and cores + 1 served 7 to 10% more with a third shorter tail (benchmarks/loadtest,
-# docs/deployment.md): five CPU-bound workers on two cores queue in the scheduler instead of the socket.
+# Redis compete for them, and cores + 1 served 15 to 20% more with a fifth to a quarter shorter p99
+# (benchmarks/loadtest, docs/deployment.md): five CPU-bound workers on two cores queue in the scheduler.
 cores = multiprocessing.cpu_count()
 workers = int(
     os.environ.get("GUNICORN_WORKERS")

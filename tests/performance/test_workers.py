@@ -30,7 +30,7 @@ def configured_workers(monkeypatch, **env) -> int:
     ],
 )
 def test_a_database_on_this_host_leaves_it_a_core_for_itself(monkeypatch, database_url):
-    # The workers, PostgreSQL and Redis share the cores: five CPU-bound workers on two cores served 7 to 10%
+    # The workers, PostgreSQL and Redis share the cores: five CPU-bound workers on two cores served 15 to 20%
     # less than three, with a longer tail (docs/deployment.md).
     assert configured_workers(monkeypatch, DATABASE_URL=database_url) == CORES + 1
 
