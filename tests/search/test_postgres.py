@@ -72,7 +72,7 @@ def generic_plan(sql: str, params) -> list[str]:
     parameters are not constants: as the site's connections run a statement they have run before."""
     raw = connection.connection
     with psycopg.Cursor(raw) as cursor:  # server-side binding, whatever the test settings say
-        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")  # ends with the test's transaction
         cursor.execute(sql, params, prepare=True)
         cursor.execute("SELECT name FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1")
         name = cursor.fetchone()[0]
