@@ -9,7 +9,8 @@ is empty. Reading a page never writes.
 Whenever one of the records a row names is written, the receivers that `Keeper.watch()` connects empty the
 rows of exactly the records concerned, in the writer's transaction (so the next page reads the change, and
 the page cache, which versions the table, sees it at once), and `keep()` reads the lists again once it
-commits (a task past KEPT_LINKS_INLINE_LIMIT records). A row is filled only if it was not emptied meanwhile
+commits (a task past KEPT_LINKS_INLINE_LIMIT records; filling a row moves the table's version too, as
+a detail page's kept record carries its row: publishing.views). A row is filled only if it was not emptied meanwhile
 (its `generation` is unchanged), so lists read before a change are never kept after it. What no write
 announces is a record published from a later date: the row is stale from then (`stale_after`), pages read
 the lists themselves, and a task queued for that time keeps them again. `keep_stale()` keeps every row
@@ -34,8 +35,6 @@ from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.tasks import task
 from django.utils import timezone
-
-from .middleware import versions_frozen
 
 KEEPERS: dict[str, Keeper] = {}
 
@@ -98,15 +97,16 @@ class Keeper[T]:
     def keep(self, record_ids: Iterable[int]) -> None:
         """Read and keep the lists of these records, each row only if no change emptied it meanwhile."""
         existing = list(self.owner._default_manager.filter(pk__in=list(record_ids)).values_list("pk", flat=True))
-        # Keeping what pages already show (they read the lists themselves while a row is empty) changes none.
-        with versions_frozen():
-            self.model.objects.bulk_create([self.model(pk=pk) for pk in existing], ignore_conflicts=True)
-            for pk, generation in self.model.objects.filter(pk__in=existing).values_list("pk", "generation"):
-                stale_after = self.next_change(pk)
-                lists = pickle.dumps(self.format) + pickle.dumps(self.read(pk), protocol=pickle.HIGHEST_PROTOCOL)
-                self.model.objects.filter(pk=pk, generation=generation).update(lists=lists, stale_after=stale_after)
-                if stale_after is not None and keep_task.get_backend().supports_defer:
-                    keep_task.using(run_after=stale_after).enqueue(keeper=self.name, record_ids=[pk])
+        # Pages show the same lists either way (they read them themselves while a row is empty), but the
+        # table's version still moves: a detail page's kept record (publishing.views) carries its row, and
+        # one kept while the row was empty would read the lists itself on every request until it expired.
+        self.model.objects.bulk_create([self.model(pk=pk) for pk in existing], ignore_conflicts=True)
+        for pk, generation in self.model.objects.filter(pk__in=existing).values_list("pk", "generation"):
+            stale_after = self.next_change(pk)
+            lists = pickle.dumps(self.format) + pickle.dumps(self.read(pk), protocol=pickle.HIGHEST_PROTOCOL)
+            self.model.objects.filter(pk=pk, generation=generation).update(lists=lists, stale_after=stale_after)
+            if stale_after is not None and keep_task.get_backend().supports_defer:
+                keep_task.using(run_after=stale_after).enqueue(keeper=self.name, record_ids=[pk])
 
     def keep_stale(self) -> int:
         """Keep every record's lists that are missing, emptied or stale. Returns how many."""

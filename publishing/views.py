@@ -1,9 +1,15 @@
 """View classes shared by the public pages: published detail pages and faceted lists."""
 
+import copy
+
 from django.core.paginator import Page
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView
 from django_filters.views import FilterView
+
+from pagecache.fragments import remember
+
+from .models import may_preview
 
 
 def page_number(raw: str | None) -> int:
@@ -58,10 +64,23 @@ class PublishedDetailView(DetailView):
 
     A slug that an editor has renamed keeps answering: the old slug is found in the model's
     history and the visitor is sent to the current address with a permanent redirect.
+
+    The record the public sees is kept (pagecache.fragments) by view and slug, with whatever the view's
+    `get_queryset()` reads with it, until a table it was read from is written: a page that misses the page
+    cache makes no query for its own record (issue 19). Staff who may preview drafts read it every time, so
+    a draft is never kept for the public.
     """
 
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        slug = self.kwargs.get(self.slug_url_kwarg)
+        if queryset is not None or slug is None or may_preview(self.request.user, self.model):
+            return super().get_object(queryset)
+        view = f"{type(self).__module__}.{type(self).__qualname__}"
+        # A copy: the kept instance is shared by every request of the process, and views add to theirs.
+        return copy.copy(remember(f"detail:{view}:{slug}", super().get_object))
 
     def get(self, request, *args, **kwargs):
         try:

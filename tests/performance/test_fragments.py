@@ -6,9 +6,10 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -18,6 +19,7 @@ from pagecache import fragments, middleware
 from pagecache.fragments import remember
 from pagecache.middleware import DependencyHints
 from programmes.models import Audience, Programme
+from programmes.views import ProgrammeDetailView
 from publishing import snapshots, workflow
 from publishing.models import Status
 from research.models import ResearchProject
@@ -30,10 +32,12 @@ from tests.factories import (
     ProgrammeFactory,
     ProgrammePartnerFactory,
     ResearchProjectFactory,
+    TopicFactory,
     WorkStreamFactory,
     WorkStreamMemberFactory,
 )
 from tests.pages import facet_counts
+from workstreams.models import WorkStream
 
 pytestmark = pytest.mark.django_db
 
@@ -373,6 +377,74 @@ def test_a_programme_page_shows_its_related_programmes_as_they_are_now(client):
 
     Programme.objects.filter(pk=onward.pk).update(status=Status.DRAFT)
     assert "Nye Bevan" not in client.get(programme.get_absolute_url()).content.decode()
+
+
+DETAIL_PAGES = {
+    "programme": (ProgrammeFactory, Programme, "programmes_programme"),
+    "work stream": (WorkStreamFactory, WorkStream, "workstreams_workstream"),
+    "project": (ResearchProjectFactory, ResearchProject, "research_researchproject"),
+}
+
+
+@pytest.mark.usefixtures("fragment_cache")
+@pytest.mark.parametrize("kind", DETAIL_PAGES)
+def test_a_detail_page_reads_its_record_once_and_shows_a_change_or_an_unpublish_at_once(client, kind):
+    factory, model, table = DETAIL_PAGES[kind]
+    record = factory(title="Medical Leadership")
+    url = record.get_absolute_url()
+    assert "Medical Leadership" in client.get(url).content.decode()  # the record is kept
+
+    with CaptureQueriesContext(connection) as captured:
+        assert "Medical Leadership" in client.get(url).content.decode()
+    assert not [query["sql"] for query in captured.captured_queries if f'FROM "{table}"' in query["sql"]]
+
+    model.objects.filter(pk=record.pk).update(title="Medical Leadership in Practice")
+    assert "Medical Leadership in Practice" in client.get(url).content.decode()
+
+    model.objects.filter(pk=record.pk).update(status=Status.DRAFT)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_person_page_keeps_what_it_reads_with_the_person_and_shows_a_change_to_it_at_once(client):
+    person = PersonFactory(given_name="Ian", family_name="Snelling")
+    person.expertise.add(TopicFactory(name="Clinical leadership"))
+    url = person.get_absolute_url()
+    assert "Clinical leadership" in client.get(url).content.decode()
+
+    person.expertise.add(TopicFactory(name="Patient safety"))  # only the link table is written
+    page = client.get(url).content.decode()
+    assert "Clinical leadership" in page and "Patient safety" in page
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_draft_that_staff_preview_on_its_page_is_never_kept_for_the_public(client, content_editor):
+    draft = ProgrammeFactory(title="Draft programme", status=Status.DRAFT)
+    staff = Client()
+    staff.force_login(content_editor)
+    for _ in range(2):
+        page = staff.get(draft.get_absolute_url())
+        assert page.status_code == 200
+        assert "Draft programme" in page.content.decode()
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_kept_record_is_a_copy_each_request_may_add_to(rf):
+    programme = ProgrammeFactory()
+    view = ProgrammeDetailView()
+    objects = []
+    for _ in range(2):
+        request = rf.get(programme.get_absolute_url())
+        request.user = AnonymousUser()
+        view.setup(request, slug=programme.slug)
+        objects.append(view.get_object())
+
+    assert objects[0] == objects[1]
+    assert objects[0] is not objects[1]
+    objects[0].pathway = ["changed by one request"]
+    assert objects[1].pathway == []
 
 
 @pytest.mark.usefixtures("fragment_cache")
