@@ -16,7 +16,7 @@ from django.db.models.functions import Length
 from django.utils.safestring import SafeString
 
 from .backends import get_backend
-from .backends.base import KindWeight
+from .backends.base import KindWeight, PageRow
 from .documents import source_for
 from .highlight import snippet
 from .models import Kind, SearchDocument
@@ -68,7 +68,7 @@ class SearchResults(Sequence):
         self._backend = backend or get_backend()
         self._correct_spelling = correct_spelling
         self._expected = (0, 0)
-        self._pages: dict[tuple[int, int], list[SearchDocument]] = {}
+        self._pages: dict[tuple[int, int], list[PageRow]] = {}
 
     @property
     def query(self) -> ParsedQuery:

@@ -16,7 +16,7 @@ from django.db.models import F, QuerySet
 
 from ..models import SearchDocument, SearchWord
 from ..query import ParsedQuery
-from .base import PAGE_FIELDS, KindWeight, SearchBackend, exact_title
+from .base import PAGE_FIELDS, KindWeight, PageRow, SearchBackend, exact_title
 
 CONFIG = "search_english"
 
@@ -151,10 +151,10 @@ class PostgresBackend(SearchBackend):
                 SELECT id, rank, title FROM matches WHERE %s = '' OR kind = %s
                 ORDER BY rank DESC, title, id LIMIT %s OFFSET %s
             )
-            SELECT kind, count(*), NULL::bigint, NULL::double precision, NULL::bigint, {blanks}
+            SELECT kind, count(*), NULL::double precision, NULL::bigint, {blanks}
             FROM matches GROUP BY kind
             UNION ALL
-            SELECT NULL, NULL, page.id, page.rank, row_number() OVER (ORDER BY page.rank DESC, page.title, page.id),
+            SELECT NULL, NULL, page.rank, row_number() OVER (ORDER BY page.rank DESC, page.title, page.id),
                 {shown}
             FROM page JOIN {table} AS document ON document.id = page.id
         """
@@ -170,11 +170,10 @@ class PostgresBackend(SearchBackend):
             cursor.execute(*self.counts_and_page_sql(documents, kind=kind, start=start, stop=stop))
             rows = cursor.fetchall()
         counts = {row[0]: row[1] for row in rows if row[0] is not None}
-        page = []
-        for _, _, pk, rank, _, *shown in sorted((row for row in rows if row[0] is None), key=lambda row: row[4]):
-            document = SearchDocument(pk=pk, **dict(zip(PAGE_FIELDS, shown, strict=True)))
-            document.rank = rank
-            page.append(document)
+        page = [
+            PageRow(*shown, rank)
+            for _, _, rank, _, *shown in sorted((row for row in rows if row[0] is None), key=lambda row: row[3])
+        ]
         return counts, page
 
     def documents_written(self, written: QuerySet[SearchDocument], documents: list[SearchDocument]) -> None:

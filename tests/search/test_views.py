@@ -12,7 +12,7 @@ from pagecache import middleware as caching
 from publishing import centre
 from publishing.models import Status
 from search import log
-from search.models import LoggedSearch
+from search.models import LoggedSearch, SearchDocument
 from search.query import parse as parse_query
 from search.synonyms import with_synonyms
 from tests.factories import PersonFactory, ProgrammeFactory, ResearchProjectFactory, TopicFactory, WorkStreamFactory
@@ -150,6 +150,24 @@ def test_results_are_paginated_and_odd_page_numbers_give_a_page(client, db, comm
     # Past what an OFFSET can hold: without the cap PostgreSQL refuses the query.
     assert result_titles(results_page(client, q="governance", page="9" * 20)) == result_titles(second)
     assert result_titles(results_page(client, q="governance", page="abc")) == result_titles(first)
+
+
+def test_a_results_page_reads_plain_rows_not_search_documents(client, db, committed, monkeypatch):
+    with committed():
+        for number in range(25):
+            ProgrammeFactory(title=f"Governance programme {number:02}", summary="Board governance.")
+
+    def no_instances(*args, **kwargs):
+        raise AssertionError("a results page built a SearchDocument")
+
+    monkeypatch.setattr(SearchDocument, "__init__", no_instances)
+    first, second = results_page(client, q="governance"), results_page(client, q="governance", page=2)
+    kind = results_page(client, q="governance", type="programme", page=2)  # the page read on its own
+
+    assert result_titles(first)[:2] == ["Governance programme 00", "Governance programme 01"]
+    assert result_titles(second) == result_titles(kind) == [f"Governance programme {n}" for n in range(20, 25)]
+    snippet = parse(first).xpath(with_class("search-result__snippet"))[0]
+    assert [mark.text for mark in snippet.xpath(".//mark")] == ["governance."]  # a whole word, as written
 
 
 def test_search_page_costs_a_fixed_number_of_queries(client, db, django_assert_max_num_queries, committed):
