@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html
 
+from pagecache import kept as pagecache_kept
 from programmes import linked
 from programmes.models import KeptLinks, refresh_stale_availability
 from publishing.models import Status
@@ -97,6 +98,27 @@ def test_the_page_reads_its_kept_links_with_the_programme_and_shows_what_it_woul
         assert name in kept.xpath("string(//main)")
     for part in ("//main", "//script[@type='application/ld+json']"):
         assert html.tostring(kept.xpath(part)[0]) == html.tostring(read.xpath(part)[0])
+
+
+def test_a_kept_programme_page_unpickles_its_lists_once_and_still_shows_a_change_at_once(
+    client, programme, monkeypatch, committed
+):
+    loads = []
+    real_load = pagecache_kept.pickle.load
+
+    def counted_load(file):
+        loads.append(1)
+        return real_load(file)
+
+    monkeypatch.setattr(pagecache_kept.pickle, "load", counted_load)
+    for _ in range(3):
+        assert "Ada Lovelace" in shown(client, programme)
+    assert len(loads) == 2  # the format, then the lists: once for every request of the kept programme
+
+    with committed():
+        programme.lead.person.given_name = "Grace"
+        programme.lead.person.save()
+    assert "Grace Lovelace" in shown(client, programme)
 
 
 def rename_lead(p):
