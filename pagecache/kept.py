@@ -9,13 +9,13 @@ is empty. Reading a page never writes.
 Whenever one of the records a row names is written, the receivers that `Keeper.watch()` connects empty the
 rows of exactly the records concerned, in the writer's transaction (so the next page reads the change, and
 the page cache, which versions the table, sees it at once), and `keep()` reads the lists again once it
-commits (a task past KEPT_LINKS_INLINE_LIMIT records; filling a row moves the table's version too, as
-a detail page's kept record carries its row: publishing.views). A row is filled only if it was not emptied meanwhile
-(its `generation` is unchanged), so lists read before a change are never kept after it. What no write
-announces is a record published from a later date: the row is stale from then (`stale_after`), pages read
-the lists themselves, and a task queued for that time keeps them again. `keep_stale()` keeps every row
-that is missing, empty or stale: the daily `refresh_availability` job runs it, as should whatever loads data
-without the ORM's saves.
+commits (a task past KEPT_LINKS_INLINE_LIMIT records; filling a row moves the table's version too, as a
+detail page's kept record carries its row: publishing.views). A row is filled only if it was not emptied
+meanwhile (its `generation` is unchanged), so lists read before a change are never kept after it. What no
+write announces is a record published from a later date: the row is stale from then (`stale_after`), pages
+read the lists themselves, and a task queued for that time keeps them again. `keep_stale()` keeps every row
+that is missing, empty or stale: the daily `refresh_availability` job runs it, as should whatever loads
+data without the ORM's saves.
 
 Only what the public may see goes in: `read` reads published records alone, whoever asks. Inside a preview
 the pending change empties the row, the page reads the lists as previewed, and the preview's writes are
