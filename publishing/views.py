@@ -76,7 +76,13 @@ class PublishedDetailView(DetailView):
 
     def get_object(self, queryset=None):
         slug = self.kwargs.get(self.slug_url_kwarg)
-        if queryset is not None or slug is None or may_preview(self.request.user, self.model):
+        if (
+            queryset is not None
+            or slug is None
+            # Longer than any record's: a probe, looked up (and found missing) without a key of its own.
+            or len(slug) > self.model._meta.get_field(self.slug_field).max_length
+            or may_preview(self.request.user, self.model)
+        ):
             return super().get_object(queryset)
         view = f"{type(self).__module__}.{type(self).__qualname__}"
         # A copy: the kept instance is shared by every request of the process, and views add to theirs.

@@ -21,6 +21,7 @@ from pagecache.middleware import DependencyHints
 from programmes.models import Audience, Programme
 from programmes.views import ProgrammeDetailView
 from publishing import snapshots, workflow
+from publishing import views as publishing_views
 from publishing.models import Status
 from research.models import ResearchProject
 from search.models import Synonym
@@ -415,6 +416,18 @@ def test_a_person_page_keeps_what_it_reads_with_the_person_and_shows_a_change_to
     person.expertise.add(TopicFactory(name="Patient safety"))  # only the link table is written
     page = client.get(url).content.decode()
     assert "Clinical leadership" in page and "Patient safety" in page
+
+
+@pytest.mark.usefixtures("fragment_cache")
+def test_a_slug_longer_than_any_record_s_is_a_404_with_no_kept_value_of_its_own(client, monkeypatch):
+    keys = []
+    monkeypatch.setattr(publishing_views, "remember", lambda key, compute: keys.append(key) or compute())
+    programme = ProgrammeFactory()
+
+    assert client.get(reverse("programmes:detail", args=["a" * 201])).status_code == 404
+    assert keys == []
+    assert client.get(programme.get_absolute_url()).status_code == 200
+    assert keys == [f"detail:programmes.views.ProgrammeDetailView:{programme.slug}"]
 
 
 @pytest.mark.usefixtures("fragment_cache")
