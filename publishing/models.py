@@ -25,22 +25,23 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-def published_q(through: str = "") -> Q:
+def published_q(through: str = "", *, at=None) -> Q:
     """The single definition of what the public may see, as a condition on a record or, `through` a relation
-    ("person__"), on the record it links to.
+    ("person__"), on the record it links to; as of now, or `at` another moment (a datetime or an expression).
 
     Through a relation it is a join, which the link queries' select_related() makes anyway, where
     `person__in=Person.objects.published()` was a subquery for Django to build and compile on every read.
     """
-    return (Q(**{f"{through}publish_from__isnull": True}) | Q(**{f"{through}publish_from__lte": timezone.now()})) & Q(
+    moment = timezone.now() if at is None else at
+    return (Q(**{f"{through}publish_from__isnull": True}) | Q(**{f"{through}publish_from__lte": moment})) & Q(
         **{f"{through}status": Status.PUBLISHED}
     )
 
 
 class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see (`published_q`)."""
-        return self.filter(published_q())
+    def published(self, *, at=None):
+        """What the public may see (`published_q`), now or `at` another moment."""
+        return self.filter(published_q(at=at))
 
     def due_for_review(self):
         return self.filter(review_by__lte=timezone.localdate())

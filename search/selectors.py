@@ -56,7 +56,6 @@ class SearchResults(Sequence):
     def __init__(
         self,
         query: ParsedQuery,
-        documents: QuerySet[SearchDocument],
         kind: Kind | None = None,
         backend=None,
         *,
@@ -64,7 +63,6 @@ class SearchResults(Sequence):
     ):
         self._query = query
         self.kind = kind
-        self._documents = documents
         self._backend = backend or get_backend()
         self._correct_spelling = correct_spelling
         self._expected = (0, 0)
@@ -94,13 +92,13 @@ class SearchResults(Sequence):
         if self._correct_spelling and not any(found.values()):
             corrected = correct(self._query, self._backend)
             if corrected.corrections:
-                self._query, self._documents = corrected, self._backend.documents(corrected)
+                self._query = corrected
                 found = self._counted()
         return {kind: found.get(kind.value, 0) for kind in Kind}
 
     def _counted(self) -> dict[str, int]:
         start, stop = self._expected
-        found, page = self._backend.counts_and_page(self._documents, kind=self.kind, start=start, stop=stop)
+        found, page = self._backend.counts_and_page(self._query, kind=self.kind, start=start, stop=stop)
         self._pages.clear()
         if page is not None:
             self._pages[(start, stop)] = page
@@ -143,7 +141,7 @@ class SearchResults(Sequence):
             None,
         )
         if documents is None:
-            documents = self._backend.page(self._documents, kind=self.kind, start=start, stop=stop)
+            documents = self._backend.page(self._query, kind=self.kind, start=start, stop=stop)
         terms = self.query.highlighted_terms
         return [
             SearchHit(
@@ -167,10 +165,8 @@ def search(q: str | ParsedQuery | None, *, kind: Kind | str | None = None, corre
     query = q if isinstance(q, ParsedQuery) else parse(q)
     kind = Kind(kind) if kind else None
     if not query.is_searchable:
-        return SearchResults(query, SearchDocument.objects.none(), kind)
-    backend = get_backend()
-    query = with_synonyms(query)
-    return SearchResults(query, backend.documents(query), kind, backend, correct_spelling=correct_spelling)
+        return SearchResults(query, kind)
+    return SearchResults(with_synonyms(query), kind, correct_spelling=correct_spelling)
 
 
 @dataclass(frozen=True)

@@ -455,15 +455,15 @@ def main() -> None:
         backend = get_backend()
         typo_report(rng, client, timed, url, backend, correct, with_synonyms, parse)
 
-        documents = backend.documents(parse("medical leadership"))
+        typical = parse("medical leadership")
         if connection.vendor == "postgresql":
-            sql, params = backend.counts_and_page_sql(documents, kind=None, start=0, stop=20)
+            sql, params = backend.counts_and_page_sql(typical, kind=None, start=0, stop=20)
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             print("\nEXPLAIN ANALYZE of a typical query ('medical leadership': counts by type and the first page):")
         else:
-            plan = documents[:20].explain()
+            plan = backend.documents(typical)[:20].explain()
             print("\nEXPLAIN QUERY PLAN of a typical query ('medical leadership', the first page):")
         print(plan)
     finally:

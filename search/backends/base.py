@@ -66,17 +66,21 @@ class KindWeight(Func):
         super().__init__(F("kind"))
 
 
-def exact_title(query: ParsedQuery) -> Case | Value:
-    """A bonus that puts a record whose whole title is what was typed (or its correction) first: "Health
+def title_texts(query: ParsedQuery) -> list[str]:
+    """What a whole title may be to rank first: what was typed, and its correction."""
+    return [text for text in (query.text, query.corrected_text) if text]
+
+
+def exact_title(titles) -> Case | Value:
+    """A bonus that puts a record whose whole title is one of `titles` (`title_texts`) first: "Health
     service management", the topic, before the work stream that mentions it three times.
 
     The few such documents are found once, through an index on the upper-cased title: comparing the title
     of every match instead took a quarter of PostgreSQL's time for a common word (issue 19).
     """
-    texts = [text for text in (query.text, query.corrected_text) if text]
-    if not texts:
+    if not titles:
         return Value(0.0, output_field=FloatField())
-    exact = SearchDocument.objects.filter(reduce(operator.or_, (Q(title__iexact=text) for text in texts)))
+    exact = SearchDocument.objects.filter(reduce(operator.or_, (Q(title__iexact=title) for title in titles)))
     return Case(
         When(pk__in=exact.values("pk"), then=Value(EXACT_TITLE_BONUS)),
         default=Value(0.0),
@@ -119,14 +123,16 @@ class SearchBackend:
         }
 
     def counts_and_page(
-        self, documents: QuerySet[SearchDocument], *, kind: str | None, start: int, stop: int
+        self, query: ParsedQuery, *, kind: str | None, start: int, stop: int
     ) -> tuple[dict[str, int], list[PageRow] | None]:
-        """How many of `documents` there are of each kind, and the page [start:stop] (of `kind`, if given)
+        """How many `documents(query)` there are of each kind, and the page [start:stop] (of `kind`, if given)
         when the backend can fetch it in the same pass; None when it cannot (then `page()` is called)."""
+        documents = self.documents(query)
         return dict(documents.order_by().values_list("kind").annotate(n=Count("pk"))), None
 
-    def page(self, documents: QuerySet[SearchDocument], *, kind: str | None, start: int, stop: int):
-        """The `PageRow`s of documents [start:stop] of `documents` (of `kind`, if given), best first."""
+    def page(self, query: ParsedQuery, *, kind: str | None, start: int, stop: int):
+        """The `PageRow`s [start:stop] of `documents(query)` (of `kind`, if given), best first."""
+        documents = self.documents(query)
         if kind:
             documents = documents.filter(kind=kind)
         if documents.query.is_empty():  # nothing to search for: not annotated with a rank either

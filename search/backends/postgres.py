@@ -7,16 +7,20 @@
   trigram GIN index on the vocabulary (`SearchWord`), so "leadrship" searches for "leadership" too.
 """
 
+import functools
 import operator
+from dataclasses import dataclass
 from functools import reduce
 
-from django.contrib.postgres.search import Lexeme, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import Lexeme, SearchQuery, SearchQueryField, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import DateTimeField, Expression, F, QuerySet, TextField
+from django.db.models.sql import Query
+from django.utils import timezone
 
 from ..models import SearchDocument, SearchWord
 from ..query import ParsedQuery
-from .base import PAGE_FIELDS, KindWeight, PageRow, SearchBackend, exact_title
+from .base import PAGE_FIELDS, KindWeight, PageRow, SearchBackend, exact_title, title_texts
 
 CONFIG = "search_english"
 
@@ -68,31 +72,92 @@ def _next_letter(word: str) -> str:
     return chr(ord(word[0]) + 1)
 
 
-def tsquery(groups) -> SearchQuery:
-    """All groups, any alternative of each, all words of an alternative: as `ParsedQuery.groups` says."""
-    return ParsedOnce(
-        reduce(
-            operator.and_,
-            (
-                reduce(operator.or_, (reduce(operator.and_, map(Lexeme, phrase)) for phrase in alternatives))
-                for alternatives in groups
-            ),
+def tsquery_text(groups) -> str:
+    """All groups, any alternative of each, all words of an alternative (as `ParsedQuery.groups` says), as the
+    text `to_tsquery()` reads: written by Django's own `Lexeme`, which escapes each word."""
+    combined = reduce(
+        operator.and_,
+        (
+            reduce(operator.or_, (reduce(operator.and_, map(Lexeme, phrase)) for phrase in alternatives))
+            for alternatives in groups
         ),
-        config=CONFIG,
     )
+    _, (text,) = combined.as_sql(Query(SearchDocument).get_compiler(connection=connection), connection)
+    return text
+
+
+def ranked(words, titles, *, at=None) -> QuerySet[SearchDocument]:
+    """Published documents (now, or `at` a moment) matching the tsquery text `words`, best first, with their
+    `rank`: a whole title among `titles` first. Values, or `Placeholder`s for a statement compiled once."""
+    found = ParsedOnce(words, config=CONFIG, search_type="raw")
+    return (
+        SearchDocument.objects.published(at=at)
+        .filter(vector=found)
+        .annotate(rank=SearchRank(F("vector"), found) * KindWeight() + exact_title(titles))
+        .order_by("-rank", "title", "pk")
+    )
+
+
+class Placeholder(Expression):
+    """A parameter of a statement compiled once and run many times: `%s`, with the placeholder itself among the
+    compiled parameters, where each run puts its value (`Statement.params()`)."""
+
+    def __init__(self, name: str, output_field=None):
+        super().__init__(output_field=output_field or TextField())
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", (self,)
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    parameters: tuple
+
+    def params(self, **values) -> tuple:
+        return tuple(values[param.name] if isinstance(param, Placeholder) else param for param in self.parameters)
+
+
+@functools.cache
+def counts_and_page_statement(titles: int) -> Statement:
+    """The one statement that ranks each match once, counts them by kind and reads a page's documents, for a
+    search with this many whole titles to put first; compiled once per process (see `counts_and_page_sql`).
+
+    The matches are Django's own query (the publication rule included), embedded as a CTE. Count rows
+    carry a kind and a count; page rows carry their position and what a results page shows (PAGE_FIELDS).
+    """
+    documents = ranked(
+        Placeholder("words", SearchQueryField()),
+        [Placeholder(f"title{number}") for number in range(titles)],
+        at=Placeholder("now", DateTimeField()),
+    )
+    matches, params = documents.order_by().values_list("id", "kind", "title", "rank").query.sql_with_params()
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    shown = ", ".join(f"document.{connection.ops.quote_name(field)}" for field in PAGE_FIELDS)
+    blanks = ", ".join("NULL" for _ in PAGE_FIELDS)
+    sql = f"""
+        WITH matches AS MATERIALIZED ({matches}),
+        page AS (
+            SELECT id, rank, title FROM matches WHERE %s = '' OR kind = %s
+            ORDER BY rank DESC, title, id LIMIT %s OFFSET %s
+        )
+        SELECT kind, count(*), NULL::double precision, NULL::bigint, {blanks}
+        FROM matches GROUP BY kind
+        UNION ALL
+        SELECT NULL, NULL, page.rank, row_number() OVER (ORDER BY page.rank DESC, page.title, page.id),
+            {shown}
+        FROM page JOIN {table} AS document ON document.id = page.id
+    """
+    kind = Placeholder("kind")
+    return Statement(sql, (*params, kind, kind, Placeholder("limit"), Placeholder("offset")))
 
 
 class PostgresBackend(SearchBackend):
     def documents(self, query: ParsedQuery) -> QuerySet[SearchDocument]:
         if not query.groups:
             return SearchDocument.objects.none()
-        found = tsquery(query.groups)
-        return (
-            SearchDocument.objects.published()
-            .filter(vector=found)
-            .annotate(rank=SearchRank(F("vector"), found) * KindWeight() + exact_title(query))
-            .order_by("-rank", "title", "pk")
-        )
+        return ranked(tsquery_text(query.groups), title_texts(query))
 
     def matches_any(self, word: str) -> bool:
         return SearchDocument.objects.published().filter(vector=ParsedOnce(Lexeme(word), config=CONFIG)).exists()
@@ -135,39 +200,31 @@ class PostgresBackend(SearchBackend):
     def _words_table(self) -> str:
         return connection.ops.quote_name(SearchWord._meta.db_table)
 
-    def counts_and_page_sql(self, documents, *, kind, start, stop) -> tuple[str, tuple]:
-        """The one statement that ranks each match once, counts them by kind and reads the page's documents.
+    def counts_and_page_sql(self, query: ParsedQuery, *, kind, start, stop) -> tuple[str, tuple]:
+        """`counts_and_page_statement()` with this search's values.
 
-        The matches are Django's own query (the publication rule included), embedded as a CTE. Count rows
-        carry a kind and a count; page rows carry their position and what a results page shows (PAGE_FIELDS).
+        Building the ranked query through the ORM and compiling it was a quarter of a search's CPU (issue 19):
+        its SQL is the same for every search with as many whole titles, so only the values change.
         """
-        matches, params = documents.order_by().values_list("id", "kind", "title", "rank").query.sql_with_params()
-        table = connection.ops.quote_name(SearchDocument._meta.db_table)
-        shown = ", ".join(f"document.{connection.ops.quote_name(field)}" for field in PAGE_FIELDS)
-        blanks = ", ".join("NULL" for _ in PAGE_FIELDS)
-        sql = f"""
-            WITH matches AS MATERIALIZED ({matches}),
-            page AS (
-                SELECT id, rank, title FROM matches WHERE %s = '' OR kind = %s
-                ORDER BY rank DESC, title, id LIMIT %s OFFSET %s
-            )
-            SELECT kind, count(*), NULL::double precision, NULL::bigint, {blanks}
-            FROM matches GROUP BY kind
-            UNION ALL
-            SELECT NULL, NULL, page.rank, row_number() OVER (ORDER BY page.rank DESC, page.title, page.id),
-                {shown}
-            FROM page JOIN {table} AS document ON document.id = page.id
-        """
-        return sql, (*params, kind or "", kind or "", max(0, stop - start), start)
+        titles = title_texts(query)
+        statement = counts_and_page_statement(len(titles))
+        return statement.sql, statement.params(
+            words=tsquery_text(query.groups),
+            now=timezone.now(),
+            kind=kind or "",
+            limit=max(0, stop - start),
+            offset=start,
+            **{f"title{number}": title for number, title in enumerate(titles)},
+        )
 
-    def counts_and_page(self, documents, *, kind, start, stop):
+    def counts_and_page(self, query, *, kind, start, stop):
         # Counting and ranking in two queries read every matching row twice, which for a word found in
         # most documents was the largest cost of a search; reading the page's documents in a third query
         # cost as much CPU again as the rest of the search's Python.
-        if documents.query.is_empty():
+        if not query.groups:
             return {}, []
         with connection.cursor() as cursor:
-            cursor.execute(*self.counts_and_page_sql(documents, kind=kind, start=start, stop=stop))
+            cursor.execute(*self.counts_and_page_sql(query, kind=kind, start=start, stop=stop))
             rows = cursor.fetchall()
         counts = {row[0]: row[1] for row in rows if row[0] is not None}
         page = [

@@ -20,7 +20,7 @@ from django.db.models.functions import Length, Replace
 from ..fts5 import BM25, match_query, phrase
 from ..models import SearchDocument
 from ..query import ParsedQuery
-from .base import KindWeight, SearchBackend, exact_title
+from .base import KindWeight, SearchBackend, exact_title, title_texts
 
 # Column weights for bm25, in the FTS5 table's column order: title, keywords, summary, body, related.
 # The same 1 : 0.4 : 0.2 : 0.1 as PostgreSQL's default weights for A, B, C and D.
@@ -74,7 +74,7 @@ class SQLiteBackend(SearchBackend):
         return (
             SearchDocument.objects.published()
             .filter(fts__text__match=match_query(query.groups))
-            .annotate(rank=(title_score() + bm25_share()) * KindWeight() + exact_title(query))
+            .annotate(rank=(title_score() + bm25_share()) * KindWeight() + exact_title(title_texts(query)))
             .order_by("-rank", "title", "pk")
         )
 
