@@ -23,10 +23,10 @@ class ProgrammeListView(PageMixin, FacetedListView):
     template_name = "programmes/programme_list.html"
     paginate_by = 20
 
-    def get_queryset(self):
-        # The listing the filters narrow and read their options from. The duration facet adds the duration
-        # where it needs it (its options are kept): an annotation costs every request that builds it.
-        return Programme.objects.published().only("pk")
+    # The listing the filters narrow and read their options from, built once: published() compares with the
+    # moment each request's query runs (`CurrentTime`), and building it cost a catalogue page 0.15 ms (issue 19).
+    # The duration facet adds the duration where it needs it (its options are kept).
+    queryset = Programme.objects.published().only("pk")
 
     def paginate_queryset(self, queryset, page_size):
         # A page reads only which programmes it shows (their cards are kept) and, for its structured data,

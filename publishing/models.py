@@ -25,14 +25,27 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class CurrentTime(models.Expression):
+    """The current time as a query parameter, read each time the query is compiled, not when it is built: a
+    queryset built once (a view's listing) compares with the moment it runs. Python's clock, not the
+    database's NOW(), which is the transaction's start: the clock tests move and the page cache's lifetimes use.
+    """
+
+    output_field = models.DateTimeField()
+
+    def as_sql(self, compiler, connection):
+        return "%s", (connection.ops.adapt_datetimefield_value(timezone.now()),)
+
+
 def published_q(through: str = "", *, at=None) -> Q:
     """The single definition of what the public may see, as a condition on a record or, `through` a relation
-    ("person__"), on the record it links to; as of now, or `at` another moment (a datetime or an expression).
+    ("person__"), on the record it links to; as of the moment the query runs, or `at` another (a datetime or
+    an expression).
 
     Through a relation it is a join, which the link queries' select_related() makes anyway, where
     `person__in=Person.objects.published()` was a subquery for Django to build and compile on every read.
     """
-    moment = timezone.now() if at is None else at
+    moment = CurrentTime() if at is None else at
     return (Q(**{f"{through}publish_from__isnull": True}) | Q(**{f"{through}publish_from__lte": moment})) & Q(
         **{f"{through}status": Status.PUBLISHED}
     )
@@ -40,7 +53,7 @@ def published_q(through: str = "", *, at=None) -> Q:
 
 class PublishableQuerySet(models.QuerySet):
     def published(self, *, at=None):
-        """What the public may see (`published_q`), now or `at` another moment."""
+        """What the public may see (`published_q`) when the query runs, or `at` another moment."""
         return self.filter(published_q(at=at))
 
     def due_for_review(self):

@@ -13,6 +13,7 @@ from lxml import html
 
 from faculty.models import Person
 from organisations.models import Organisation
+from pagecache import middleware as caching
 from programmes import linked
 from programmes.models import (
     Audience,
@@ -96,6 +97,22 @@ def test_catalogue_lists_only_published_programmes(client):
 
     assert texts(tree, CARD_TITLES) == ["Systems Leadership"]
     assert texts(tree, "//*[@id='results-heading']") == ["1 programme"]
+
+
+def test_a_scheduled_programme_joins_the_catalogue_when_its_time_comes(client, monkeypatch):
+    # The catalogue's listing is built once per process (ProgrammeListView.queryset), its options kept: neither
+    # may keep the moment they were made at.
+    ProgrammeFactory(title="Systems Leadership")
+    ProgrammeFactory(title="Scheduled programme", publish_from=timezone.now() + datetime.timedelta(hours=2))
+    assert texts(page(catalogue(client)), CARD_TITLES) == ["Systems Leadership"]
+    later = timezone.now() + datetime.timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    # Nothing announces publish_from passing: the page and the kept options last at most their lifetime.
+    three_hours_on = caching.wall_clock() + 3 * 3600
+    monkeypatch.setattr(caching, "wall_clock", lambda: three_hours_on)
+    tree = page(catalogue(client))
+    assert texts(tree, CARD_TITLES) == ["Scheduled programme", "Systems Leadership"]
+    assert texts(tree, "//*[@id='results-heading']") == ["2 programmes"]
 
 
 def test_catalogue_card_shows_the_facts_a_learner_compares(client):

@@ -49,6 +49,16 @@ def test_published_hides_records_scheduled_for_later_until_their_time(model, fac
     assert already.is_public
 
 
+def test_a_published_listing_built_before_a_records_time_shows_it_when_run_after(monkeypatch):
+    # Views build their listing once (ProgrammeListView.queryset): the moment is read when the query runs.
+    scheduled = ProgrammeFactory(publish_from=timezone.now() + datetime.timedelta(hours=2))
+    listing = Programme.objects.published()
+    assert list(listing.all()) == []
+    later = timezone.now() + datetime.timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert list(listing.all()) == [scheduled]
+
+
 def test_a_draft_with_a_past_publish_from_date_stays_hidden():
     ProgrammeFactory(status=Status.DRAFT, publish_from=timezone.now() - datetime.timedelta(days=1))
 
