@@ -7,6 +7,7 @@ from django.db.models import Count, F
 from django.db.models.functions import Lower, Substr, Upper
 from django.urls import reverse
 
+from publishing.pagination import page_links
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
 
@@ -128,7 +129,7 @@ class PersonListView(PageMixin, FacetedListView):
             person.item = items.get(person.pk, "")
         context.update(
             people=people,
-            page_range=self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1),
+            page_links=page_links(self.request.GET, self.page),
             groups=self.groups(people),
             jump_list=self.jump_list(),
             facets=self.filterset.facets(),

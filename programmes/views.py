@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from pagecache.fragments import remember
 from publishing.filters import text_search
+from publishing.pagination import page_links
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
 
@@ -77,7 +78,7 @@ class ProgrammeListView(PageMixin, FacetedListView):
             carried_params=carried_params(self.request, filterset),
             words=self.request.GET.get("q", "")[:max_words],
             words_max_length=max_words,
-            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            page_links=page_links(self.request.GET, page, on_each_side=1),
             page_title=title,
             page_description=description,
         )

@@ -4,6 +4,7 @@ from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.urls import reverse
 
 from programmes.models import Programme
+from publishing.pagination import page_links
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
 
@@ -36,7 +37,7 @@ class ResearchProjectListView(PageMixin, FacetedListView):
         context = super().get_context_data(**kwargs)
         context.update(
             project_cards=list(ResearchProject.objects.cards([p.pk for p in context["object_list"]]).values()),
-            page_range=self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1),
+            page_links=page_links(self.request.GET, self.page),
             facets=self.filterset.facets(),
             ignored=self.filterset.ignored,
             is_filtered=self.filterset.is_filtered,

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from pagecache.middleware import cache_although_private, call_when_served
+from publishing.pagination import page_links, query_string
 
 from . import log
 from .forms import SearchForm
@@ -43,9 +44,14 @@ class SearchView(TemplateView):
             query=results.query,
             results=results,
             page_obj=page,
-            page_range=page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            page_links=page_links(request.GET, page),
             kind=form.kind,
-            kinds=[(kind, results.counts[kind]) for kind in Kind if results.counts[kind]],
+            all_kinds_url=query_string(request.GET, type=None, page=None),
+            kinds=[
+                (kind, count, query_string(request.GET, type=kind.value, page=None))
+                for kind in Kind
+                if (count := results.counts[kind])
+            ],
             search_query=results.query.text,
         )
         response = self.render_to_response(context)
