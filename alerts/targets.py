@@ -36,7 +36,7 @@ def describe_filters(filters: str) -> str:
     parts = []
     for facet in CATALOGUE_FACETS:
         if values := filterset.selected(facet):
-            labels = dict(filterset.form.fields[facet].choices)
+            labels = dict(filterset.choices(facet))
             parts.append(f"{filterset.filters[facet].label}: {', '.join(str(labels.get(v, v)) for v in values)}")
     return "programmes matching " + "; ".join(parts)
 

@@ -71,7 +71,7 @@ class ProgrammeFilter(FacetedFilterSet):
         predicate=ProgrammeQuerySet.in_work_streams,
     )
     topic = FacetFilter(label="Topic", options_from=Records("topics"), predicate=ProgrammeQuerySet.with_topics)
-    sort = SortFilter(label="Sort by", choices=SORT.CHOICES, empty_label=None, method="sort_by")
+    sort = SortFilter(label="Sort by", choices=SORT.CHOICES)
 
     class Meta:
         model = Programme
@@ -99,22 +99,3 @@ class ProgrammeFilter(FacetedFilterSet):
     DEFAULT_ORDERING = SORT.TITLE
     # What a page of the catalogue reads of a programme besides its kept card: its structured data's name and address.
     KEPT_FIELDS = ("slug", "title")
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        if data is not None and "sort" not in data:
-            data = data.copy()
-            data["sort"] = SORT.TITLE
-        super().__init__(data, queryset, request=request, prefix=prefix)
-
-    def sort_by(self, queryset, name, value):
-        return queryset.order_by(*self.ORDERINGS.get(value, self.ORDERINGS[SORT.TITLE]))
-
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs"):
-            qs = super().qs
-            # An empty or invalid sort still needs a stable order for pagination.
-            if not self.form.cleaned_data.get("sort"):
-                qs = self.sort_by(qs, "sort", SORT.TITLE)
-            self._qs = qs
-        return self._qs

@@ -11,7 +11,7 @@ from publishing.views import FacetedListView, PublishedDetailView
 
 from . import schema
 from .availability import Availability
-from .filters import SORT, ProgrammeFilter
+from .filters import ProgrammeFilter
 from .linked import kept_links
 from .models import Programme
 
@@ -73,8 +73,8 @@ class ProgrammeListView(PageMixin, FacetedListView):
             facets=filterset.facets(),
             active_filters=chips,
             ignored_values=filterset.ignored,
-            sort_choices=filterset.form.fields["sort"].choices,
-            current_sort=filterset.form.cleaned_data.get("sort") or SORT.TITLE,
+            sort_choices=filterset.choices("sort"),
+            current_sort=filterset.ordering(),
             carried_params=carried_params(self.request, filterset),
             words=self.request.GET.get("q", "")[:max_words],
             words_max_length=max_words,
@@ -88,9 +88,7 @@ class ProgrammeListView(PageMixin, FacetedListView):
 def carried_params(request, filterset) -> list[tuple[str, str]]:
     """Filter parameters the checkbox form does not show (a search query, say), kept when it is submitted."""
     shown = {*filterset.FACETS, "sort", "q"}
-    return [
-        (name, value) for name in filterset.form.fields if name not in shown for value in request.GET.getlist(name)[:1]
-    ]
+    return [(name, value) for name in filterset.filters if name not in shown for value in request.GET.getlist(name)[:1]]
 
 
 def active_filters(request, filterset) -> list[dict]:
@@ -108,7 +106,7 @@ def active_filters(request, filterset) -> list[dict]:
             }
         )
     for name in filterset.FACETS:
-        labels = dict(filterset.form.fields[name].choices)
+        labels = dict(filterset.choices(name))
         for value in filterset.selected(name):
             query = request.GET.copy()
             query.setlist(name, [v for v in query.getlist(name) if v != value])

@@ -19,12 +19,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import django_filters
-from django import forms
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import CharField, F, IntegerField, Model, Q, QuerySet, StringAgg, Value
 from django.db.models.functions import Cast
-from django.utils.choices import BaseChoiceIterator
-from django_filters import fields as filter_fields
+from django.http import QueryDict
 
 from pagecache.fragments import remember
 
@@ -32,68 +30,32 @@ from pagecache.fragments import remember
 MAX_VALUES_PER_FILTER = 50
 
 
-class LenientMultipleChoiceField(filter_fields.MultipleChoiceField):
-    """Keeps the values that are valid choices and drops the rest, remembering them in `ignored`."""
-
-    def clean(self, value):
-        values = self.to_python(value)
-        self.ignored = []
-        kept = []
-        for item in values:
-            if len(kept) < MAX_VALUES_PER_FILTER and self.valid_value(item):
-                if item not in kept:
-                    kept.append(item)
-            else:
-                self.ignored.append(item)
-        return kept
-
-
-class LenientChoiceField(filter_fields.ChoiceField):
-    """A single choice that falls back to the default instead of failing."""
-
-    def clean(self, value):
-        value = self.to_python(value)
-        self.ignored = []
-        if value and not self.valid_value(value):
-            self.ignored = [value]
-            return ""
-        return value
-
-
 class CopiedPerRequest:
     """A filter that a filter set copies for each request (django-filter deep-copies `base_filters`) cheaply.
 
-    A deep copy also copied each filter's choices, widget class and the rest, on every request; only
-    `extra` is ever changed on a copy (a facet's choices, `FacetedFilterSet.__init__`), so the copy gets
-    its own `extra` and shares everything else. Nothing in a filter is changed in place.
+    A deep copy also copied each filter's choices, widget class and the rest, on every request; the copy
+    is made only so that a filter by a filter-set method (the sort) runs on its own filter set, and nothing
+    in a filter is changed in place, so the copy shares everything but its `extra`.
     """
 
     def __deepcopy__(self, memo):
         copied = copy.copy(self)
         copied.extra = dict(self.extra)
-        copied.__dict__.pop("_field", None)  # a form field built from the class's filter: the copy builds its own
         if copied.method is not None:  # a filter by a filter-set method: bound to the copy, found via its parent
             copied.method = self.method
         return copied
 
 
-class TakesBuiltFields:
-    """Mixed into a filter set's form: it takes the fields django-filter built for this request as they are.
-
-    Each request's copy of the filters builds its own form fields (`CopiedPerRequest`), and the filter set
-    makes a form class of them for that request alone; Django's form would deep-copy them again, with every
-    option of every facet (a quarter of a filter set's CPU, issue 19).
-    """
-
-    def __init__(self, *args, **kwargs):
-        built, self.base_fields = self.base_fields, {}  # the copy in Form.__init__ copies nothing
-        super().__init__(*args, **kwargs)
-        del self.base_fields  # the class's again
-        self.fields = built
-
-
 class SortFilter(CopiedPerRequest, django_filters.ChoiceFilter):
-    field_class = LenientChoiceField
+    """The order of a list: one of `choices`, each a key of the filter set's `ORDERINGS`, which orders the
+    list itself (`FacetedFilterSet.ordering()`); another value is ignored and the default order is kept."""
+
+    def read(self, data, name: str, offered: dict[str, str]) -> tuple[str, list[str]]:
+        value = str(data.get(name) or "")
+        return (value, []) if not value or value in offered else ("", [value])
+
+    def filter(self, qs, value):
+        return qs
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -127,25 +89,28 @@ def text_search() -> TextSearch:
     return _text_search
 
 
-class WordsField(forms.CharField):
-    """A words box that is never invalid, whatever is typed (NUL bytes included): odd input is tidied away."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.validators = []
-
-    def to_python(self, value):
-        return text_search().tidy(str(value or ""))
-
-
 class WordsFilter(CopiedPerRequest, django_filters.CharFilter):
-    """Narrows a list by words through the text search, keeping the list's own sort."""
+    """Narrows a list by words through the text search, keeping the list's own sort.
 
-    field_class = WordsField
+    Never invalid, whatever is typed (NUL bytes included): odd input is tidied away.
+    """
+
+    def read(self, data, name: str, offered: dict[str, str]) -> tuple[str, list[str]]:
+        return text_search().tidy(str(data.get(name) or "")), []
 
     def filter(self, qs, value):
         return text_search().narrow(qs, value) if value else qs
+
+
+def _read_by_field(filter_: django_filters.Filter, data, name: str) -> tuple[object, list[str]]:
+    """The value of any other django-filter filter (one without `read()`), through its form field: an invalid
+    value is ignored, so a list with such a filter is as forgiving as with its own."""
+    field = filter_.field
+    raw = field.widget.value_from_datadict(data, {}, name)
+    try:
+        return field.clean(raw), []
+    except ValidationError:
+        return None, [str(value) for value in (raw if isinstance(raw, list) else [raw]) if value]
 
 
 # --- facets ----------------------------------------------------------------------------------
@@ -250,8 +215,6 @@ class FacetFilter(CopiedPerRequest, django_filters.MultipleChoiceFilter):
     the API's filters call too.
     """
 
-    field_class = LenientMultipleChoiceField
-
     def __init__(
         self,
         *args,
@@ -259,13 +222,25 @@ class FacetFilter(CopiedPerRequest, django_filters.MultipleChoiceFilter):
         predicate: Callable[[QuerySet, list[str]], QuerySet] | None = None,
         **kwargs,
     ):
-        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         kwargs.setdefault("distinct", False)
         if isinstance(options_from, Bands):
             kwargs.setdefault("choices", [(band.slug, band.label) for band in options_from.bands])
         super().__init__(*args, **kwargs)
         self.options_from = options_from
         self.predicate = predicate
+
+    def read(self, data, name: str, offered: dict[str, str]) -> tuple[list[str], list[str]]:
+        """The values of the URL that are options, each once and at most `MAX_VALUES_PER_FILTER`; and the rest."""
+        kept: list[str] = []
+        ignored: list[str] = []
+        for value in data.getlist(name):
+            if value in kept:
+                continue
+            if len(kept) < MAX_VALUES_PER_FILTER and value in offered:
+                kept.append(value)
+            else:
+                ignored.append(value)
+        return kept, ignored
 
     def filter(self, qs, value):
         if not value:
@@ -278,26 +253,6 @@ class FacetFilter(CopiedPerRequest, django_filters.MultipleChoiceFilter):
                 functools.reduce(operator.or_, (b.condition(bands.column) for b in bands.bands if b.slug in value))
             )
         return super().filter(qs, value)
-
-
-class SharedChoices(BaseChoiceIterator):
-    """A facet's options, read once per change of the data, as its form field's choices.
-
-    Django normalises plain choices into a copy of the list, and deep-copies them with each copy of the
-    field; the choices of a callable it normalises again on every pass over them: validating the values,
-    the panel, the chosen filters' labels (for the catalogue's 174 options, 1,400 of a filtered page's
-    22,800 function calls, issue 19). These are already normal (value, label) pairs, iterated as they are
-    and shared by every copy: nothing changes them.
-    """
-
-    def __init__(self, choices: list[tuple[str, str]]):
-        self.choices = choices
-
-    def __iter__(self):
-        return iter(self.choices)
-
-    def __deepcopy__(self, memo):
-        return self
 
 
 _COLUMNS = ("facet", "number", "value", "label", "position", "ids")
@@ -393,12 +348,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self._options = remember(self._options_key(), self._read_options)
-        for name, choices in self._options.choices.items():
-            self.filters[name].extra["choices"] = SharedChoices(choices)
-
-    def get_form_class(self):
-        fields = {name: filter_.field for name, filter_ in self.filters.items()}
-        return type(f"{type(self).__name__}Form", (TakesBuiltFields, self._meta.form), fields)
+        self.values, self.ignored = self._read_values()
 
     def _options_key(self) -> str:
         """What the options are read from: this filter set over this listing (its SQL and parameters, but the
@@ -416,30 +366,62 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     # --- what the visitor asked for --------------------------------------------------------
 
-    @property
-    def ignored(self) -> list[str]:
-        """Values in the URL that match no option, so the page can say they were ignored."""
-        self.errors  # noqa: B018 - runs validation so cleaned_data exists
-        return [value for field in self.form.fields.values() for value in getattr(field, "ignored", [])]
+    def _read_values(self) -> tuple[dict[str, object], list[str]]:
+        """Each filter's value in the URL, and the values that match no option (`ignored`, for the page to say).
+
+        Read by the filters themselves (`read()`), never invalid: a Django form, built and validated per
+        request with every option of every facet, was a third of a catalogue page's CPU (issue 19).
+        """
+        data = self.data if self.data is not None else QueryDict()
+        values: dict[str, object] = {}
+        ignored: list[str] = []
+        for name, filter_ in self.filters.items():
+            if read := getattr(filter_, "read", None):
+                values[name], unknown = read(data, name, dict(self.choices(name)))
+            else:
+                values[name], unknown = _read_by_field(filter_, data, name)
+            ignored += unknown
+        return values, ignored
+
+    def choices(self, name: str) -> list[tuple[str, str]]:
+        """The options of filter `name` as (value, label) in the order shown: a record facet's from the data."""
+        if name in self._options.choices:
+            return self._options.choices[name]
+        return list(self.filters[name].extra.get("choices", ()))
 
     def selected(self, facet: str) -> list[str]:
-        self.errors  # noqa: B018
-        return list(self.form.cleaned_data.get(facet) or [])
+        return list(self.values[facet])
 
     @property
     def is_filtered(self) -> bool:
-        return any(self.selected(facet) for facet in self.FACETS)
+        return any(self.values[facet] for facet in self.FACETS)
 
     def _narrowing(self) -> dict:
         """The filters in the URL that are not facets (words, say) and select something."""
-        self.errors  # noqa: B018
         return {
             name: value
-            for name, value in self.form.cleaned_data.items()
+            for name, value in self.values.items()
             if name not in self.FACETS
             and not isinstance(self.filters[name], SortFilter)
             and value not in (None, "", [], ())
         }
+
+    # The values are read by the filters (`_read_values()`), without a form: forgiving, never invalid.
+    @property
+    def form(self):
+        raise NotImplementedError(f"{type(self).__name__} reads its values without a form: see values, choices()")
+
+    @property
+    def errors(self) -> dict:
+        return {}
+
+    def is_valid(self) -> bool:
+        return True
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        for name, value in self.values.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by(*self.ORDERINGS[self.ordering()]) if self.ORDERINGS else queryset
 
     # --- options: one query for every option's rows ----------------------------------------
 
@@ -593,11 +575,9 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     # --- a page, chosen from the same bits ------------------------------------------------------
 
-    def _ordering(self) -> str:
-        self.errors  # noqa: B018
-        chosen = next(
-            (self.form.cleaned_data.get(name) for name, f in self.filters.items() if isinstance(f, SortFilter)), None
-        )
+    def ordering(self) -> str:
+        """The order asked for (the value of the list's `SortFilter`), or the list's default."""
+        chosen = next((self.values[name] for name, f in self.filters.items() if isinstance(f, SortFilter)), None)
         return chosen or self.DEFAULT_ORDERING
 
     @functools.cached_property
@@ -608,7 +588,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         return (
             (self.is_filtered or bool(self.KEPT_FIELDS))
             and not self._narrowing()
-            and self._ordering() in self._options.orders
+            and self.ordering() in self._options.orders
         )
 
     def page_ids(self, start: int, stop: int) -> list[str]:
@@ -621,7 +601,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         for a rare one or a late page (0.3 ms at 10,000 rows, measured).
         """
         self.facet_counts()  # sets _selection
-        order, listed = self._options.orders[self._ordering()], self._options.listed
+        order, listed = self._options.orders[self.ordering()], self._options.listed
         if self._total == len(listed):
             return [listed[place] for place in order[start:stop]]
         # Bit i of a mask is row i counted from the most significant end (`_mask`), as in this string.
@@ -662,7 +642,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         for name in self.FACETS:
             chosen = set(self.selected(name))
             options = []
-            for value, label in self.form.fields[name].choices:
+            for value, label in self.choices(name):
                 count = counts.get(name, {}).get(value, 0)
                 # An option that would match nothing is left out, unless the visitor ticked it.
                 if count or value in chosen:

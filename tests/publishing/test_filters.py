@@ -39,18 +39,16 @@ def test_a_filter_set_without_a_column_facet_cannot_count_its_rows():
 
 
 @pytest.mark.django_db
-def test_each_filter_set_has_its_own_filters_bound_to_it_and_leaves_the_class_unchanged(monkeypatch):
+def test_each_filter_set_has_its_own_filters_bound_to_it_and_leaves_the_class_unchanged():
     from programmes.filters import ProgrammeFilter
     from programmes.models import Programme
     from tests.factories import OrganisationFactory, ProgrammeFactory, ProgrammePartnerFactory
 
-    ProgrammePartnerFactory(programme=ProgrammeFactory(title="B"), organisation=OrganisationFactory(slug="amb"))
+    ProgrammePartnerFactory(
+        programme=ProgrammeFactory(title="B"), organisation=OrganisationFactory(slug="amb", name="AMBS")
+    )
     ProgrammeFactory(title="A")
     listing = Programme.objects.published().with_duration_days()
-    # A form field built on the class's filter (a schema tool might) must not stand in for a request's own.
-    monkeypatch.setattr(
-        ProgrammeFilter.base_filters["partner"], "_field", ProgrammeFilter.base_filters["partner"].field
-    )
     by_title = ProgrammeFilter(QueryDict("sort=title"), queryset=listing)
     by_partner = ProgrammeFilter(QueryDict("partner=amb&sort=-title"), queryset=listing)
 
@@ -58,35 +56,49 @@ def test_each_filter_set_has_its_own_filters_bound_to_it_and_leaves_the_class_un
         assert by_title.filters[name] is not by_partner.filters[name]
         assert by_title.filters[name].extra is not by_partner.filters[name].extra
         assert by_title.filters[name].parent is by_title and by_partner.filters[name].parent is by_partner
-    # A facet's options are set on the request's copy, never on the class's filter.
-    assert "choices" in by_title.filters["partner"].extra
+    # A record facet's options come from the data, never set on a filter, the class's or a request's.
+    assert by_title.choices("partner") == [("amb", "AMBS")]
     assert "choices" not in ProgrammeFilter.base_filters["partner"].extra
-    # Filters by a filter-set method (the sort) run on their own filter set.
+    assert "choices" not in by_title.filters["partner"].extra
     assert [p.title for p in by_title.qs] == ["A", "B"]
     assert [p.title for p in by_partner.qs] == ["B"]
 
 
 @pytest.mark.django_db
-def test_a_filter_sets_form_uses_the_fields_its_filters_built_for_the_request():
+def test_a_filter_set_reads_each_requests_values_itself_forgiving_what_matches_no_option():
     from programmes.filters import ProgrammeFilter
     from programmes.models import Programme
     from tests.factories import AudienceFactory, ProgrammeFactory
 
     ProgrammeFactory(title="For managers").audiences.add(AudienceFactory(slug="managers", name="Managers"))
-    listing = Programme.objects.published().with_duration_days()
-    first = ProgrammeFilter(QueryDict("audience=managers&audience=nobody"), queryset=listing)
+    listing = Programme.objects.published()
+    first = ProgrammeFilter(
+        QueryDict("audience=managers&audience=nobody&audience=managers&kind=spaceship&sort=oldest&q=%00lead"),
+        queryset=listing,
+    )
     second = ProgrammeFilter(QueryDict("audience=managers"), queryset=listing)
+    too_many = ProgrammeFilter(QueryDict("&".join(f"topic=t{n}" for n in range(60))), queryset=listing)
 
-    # Not copied again by the form (every option of every facet, on every request)...
-    for name, field in first.form.fields.items():
-        assert field is first.filters[name].field
-    assert list(first.form.fields) == list(first.filters)
-    # ...and still each request's own: what one request's validation records stays with it.
-    assert first.is_valid() and second.is_valid()
-    assert first.form.fields["audience"] is not second.form.fields["audience"]
-    assert first.ignored == ["nobody"] and second.ignored == []
-    assert first.selected("audience") == second.selected("audience") == ["managers"]
-    assert type(first.form).base_fields == first.form.fields
+    assert first.ignored == ["spaceship", "nobody", "oldest"] and second.ignored == []
+    assert first.selected("audience") == second.selected("audience") == ["managers"]  # once, however often asked
+    assert first.values["kind"] == [] and first.values["q"] == "lead"
+    assert first.ordering() == second.ordering() == "title"  # an unknown order keeps the default
+    assert first.is_valid() and first.errors == {}
+    assert len(too_many.ignored) == 60  # no such topics; and never more than MAX_VALUES_PER_FILTER kept
+    # Nothing reads a form: one would validate every option of every facet again, strictly.
+    with pytest.raises(NotImplementedError):
+        first.form  # noqa: B018
+
+
+def test_a_facet_keeps_at_most_its_limit_of_values_and_each_value_once():
+    facet = FacetFilter(choices=[])
+    offered = {f"t{n}": f"T{n}" for n in range(60)}
+    data = QueryDict("&".join(f"topic=t{n}" for n in [*range(60), 0]))
+
+    kept, ignored = facet.read(data, "topic", offered)
+
+    assert kept == [f"t{n}" for n in range(filters.MAX_VALUES_PER_FILTER)]
+    assert ignored == [f"t{n}" for n in range(filters.MAX_VALUES_PER_FILTER, 60)]
 
 
 def test_bands_add_their_annotation_only_to_a_queryset_without_it():
