@@ -31,16 +31,12 @@ MAX_VALUES_PER_FILTER = 50
 
 
 class CopiedPerRequest:
-    """A filter that a filter set copies for each request (django-filter deep-copies `base_filters`) cheaply.
-
-    A deep copy also copied each filter's choices, widget class and the rest, on every request; the copy
-    is made only so that a filter by a filter-set method (the sort) runs on its own filter set, and nothing
-    in a filter is changed in place, so the copy shares everything but its `extra`.
-    """
+    """A filter that a filter set copies for each request (django-filter deep-copies `base_filters` and binds
+    each copy to its filter set, `parent`) cheaply: a deep copy also copied each filter's choices, widget
+    class and the rest, on every request, and nothing in these filters is changed once declared."""
 
     def __deepcopy__(self, memo):
         copied = copy.copy(self)
-        copied.extra = dict(self.extra)
         if copied.method is not None:  # a filter by a filter-set method: bound to the copy, found via its parent
             copied.method = self.method
         return copied

@@ -54,7 +54,6 @@ def test_each_filter_set_has_its_own_filters_bound_to_it_and_leaves_the_class_un
 
     for name in ("partner", "sort", "q"):
         assert by_title.filters[name] is not by_partner.filters[name]
-        assert by_title.filters[name].extra is not by_partner.filters[name].extra
         assert by_title.filters[name].parent is by_title and by_partner.filters[name].parent is by_partner
     # A record facet's options come from the data, never set on a filter, the class's or a request's.
     assert by_title.choices("partner") == [("amb", "AMBS")]
