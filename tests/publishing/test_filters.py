@@ -89,6 +89,31 @@ def test_a_filter_set_reads_each_requests_values_itself_forgiving_what_matches_n
         first.form  # noqa: B018
 
 
+@pytest.mark.django_db
+def test_a_filter_without_its_own_reading_is_read_through_its_form_field_and_an_invalid_value_ignored():
+    import django_filters
+
+    from programmes.filters import ProgrammeFilter
+    from programmes.models import Programme
+    from tests.factories import ProgrammeFactory
+
+    class WithNumberFilter(ProgrammeFilter):
+        from_id = django_filters.NumberFilter(method="from_pk")
+
+        def from_pk(self, queryset, name, value):
+            return queryset.filter(pk__gte=value)
+
+    first, second = ProgrammeFactory(title="A"), ProgrammeFactory(title="B")
+    listing = Programme.objects.published()
+    valid = WithNumberFilter(QueryDict(f"from_id={second.pk}"), queryset=listing)
+    invalid = WithNumberFilter(QueryDict("from_id=many"), queryset=listing)
+
+    assert valid.values["from_id"] == second.pk and valid.ignored == []
+    assert [p.title for p in valid.qs] == ["B"]
+    assert invalid.values["from_id"] is None and invalid.ignored == ["many"]
+    assert [p.pk for p in invalid.qs] == [first.pk, second.pk]  # the list, unnarrowed
+
+
 def test_a_facet_keeps_at_most_its_limit_of_values_and_each_value_once():
     facet = FacetFilter(choices=[])
     offered = {f"t{n}": f"T{n}" for n in range(60)}
