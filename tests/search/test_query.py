@@ -1,5 +1,7 @@
 """Reading what visitors type, and marking what matched."""
 
+import pytest
+
 from search.highlight import snippet
 from search.query import MAX_QUERY_LENGTH, MAX_TERMS, light_stem, parse, typed_words
 
@@ -51,6 +53,21 @@ def test_snippet_centres_on_the_matches_in_long_text():
     assert marked.startswith("… ") and marked.endswith(" …")
     assert "<mark>governance</mark>" in marked
     assert len(marked.split()) <= 12
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "marked"),
+    [
+        ("Co-leadership, leadership_plus", "leadership", "<mark>Co-leadership,</mark> <mark>leadership_plus</mark>"),
+        ("Coleadership, not (leadership)", "leadership", "Coleadership, not <mark>(leadership)</mark>"),
+        ("Zoë’s café", "zoe", "<mark>Zoë’s</mark> café"),
+        ("Große Straße leaders", "strasse", "Große <mark>Straße</mark> leaders"),
+        ("£5 a café for leaders", "leaders", "£5 a café for <mark>leaders</mark>"),
+        ("Η ηγεσία, ηγεσίας", "ηγεσια", "Η <mark>ηγεσία,</mark> <mark>ηγεσίας</mark>"),
+    ],
+)
+def test_snippet_marks_words_that_start_with_a_searched_word_accents_and_case_aside(text, term, marked):
+    assert snippet(["Nothing to see here.", text], [term]) == marked
 
 
 def test_snippet_falls_back_to_the_start_of_the_first_text():
