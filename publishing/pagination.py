@@ -5,20 +5,26 @@ around it were two fifths of a search page's rendering at 1,000 programmes (issu
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.paginator import Page
 from django.http import QueryDict
 
 
 def query_string(query: QueryDict, **changes) -> str:
-    """`query` with `changes` made (None removes a key), as "?…": what `{% querystring %}` writes."""
-    params = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return f"?{params.urlencode()}" if params else "?"
+    """`query` with `changes` made (None removes a key), as "?…": what `{% querystring %}` writes.
+
+    From the query's pairs, not a copy of it: QueryDict.copy() is a deep copy, and with encoding each
+    pair on its own that was three quarters of the time, for the half-dozen links of a results page.
+    """
+    pairs = []
+    for key, values in query.lists():
+        if key not in changes:
+            pairs.extend((key, value) for value in values)
+        elif changes[key] is not None:
+            pairs.append((key, changes[key]))  # a changed key keeps its place
+    pairs.extend((key, value) for key, value in changes.items() if value is not None and key not in query)
+    return f"?{urlencode(pairs)}" if pairs else "?"
 
 
 @dataclass(frozen=True)

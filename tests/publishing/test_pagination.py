@@ -27,6 +27,8 @@ def tag(query: str, **changes) -> str:
         ("audience=doctors&audience=nurses&sort=title", {"page": 2}),
         ("q=a%26b+%3Cc%3E", {"page": 2}),
         ("page=2", {"page": None}),
+        ("audience=doctors&page=2&sort=title", {"page": 4}),
+        ("q=caf%C3%A9+%C2%A3&q=&type=", {"type": "programme", "page": 2}),
     ],
 )
 def test_query_string_writes_what_the_querystring_tag_writes(query, changes):
