@@ -55,10 +55,15 @@ class KindWeight(Func):
     weights are the code's own constants.
     """
 
+    # Weights cast to floating point where they are written, so PostgreSQL folds them into constants: as decimal
+    # literals each match's weight was converted to multiply its rank, an eighth of the matching's time.
     template = (
         "CASE %(expressions)s "
-        + " ".join(f"WHEN '{kind.value}' THEN {float(weight)!r}" for kind, weight in KIND_WEIGHTS.items())
-        + " ELSE 1.0 END"
+        + " ".join(
+            f"WHEN '{kind.value}' THEN CAST({float(weight)!r} AS DOUBLE PRECISION)"
+            for kind, weight in KIND_WEIGHTS.items()
+        )
+        + " ELSE CAST(1.0 AS DOUBLE PRECISION) END"
     )
     output_field = FloatField()
 
