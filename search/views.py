@@ -8,8 +8,8 @@ from pagecache.middleware import cache_although_private, call_when_served
 from publishing.pagination import page_links, query_string
 
 from . import log
-from .forms import SearchForm
 from .models import Kind
+from .options import SearchOptions
 from .query import normalised_term, parse
 from .selectors import search, suggest
 
@@ -26,26 +26,24 @@ class SearchView(TemplateView):
     paginate_by = 20
 
     def get(self, request, *args, **kwargs):
-        form = SearchForm(request.GET)
-        if not form.is_valid():
+        options = SearchOptions.read(request.GET)
+        if options.errors:
             query = parse(request.GET.get("q"))
-            context = self.get_context_data(form=form, query=query, search_query=query.text)
+            context = self.get_context_data(options=options, query=query, search_query=query.text)
             return self.render_to_response(context, status=400)
-        results = search(
-            request.GET.get("q"), kind=form.kind, correct_spelling=form.cleaned_data["spelling"] != "exact"
-        )
+        results = search(request.GET.get("q"), kind=options.kind, correct_spelling=options.corrects_spelling)
         number = request.GET.get("page")
         expected = min(int(number), MAX_EXPECTED_PAGE) if number and number.isascii() and number.isdigit() else 1
         expected = max(expected, 1)
         results.expect((expected - 1) * self.paginate_by, expected * self.paginate_by)
         page = Paginator(results, self.paginate_by).get_page(number)
         context = self.get_context_data(
-            form=form,
+            options=options,
             query=results.query,
             results=results,
             page_obj=page,
             page_links=page_links(request.GET, page),
-            kind=form.kind,
+            kind=options.kind,
             all_kinds_url=query_string(request.GET, type=None, page=None),
             kinds=[
                 (kind, count, query_string(request.GET, type=kind.value, page=None))

@@ -84,7 +84,20 @@ def test_type_filter_shows_only_that_kind_and_keeps_the_query(client, seed):
 def test_unknown_type_is_a_clear_400_not_an_error(client, seed):
     response = client.get(reverse("search:results"), {"q": "leadership", "type": "spaceships"})
     assert response.status_code == 400
-    assert "There is no type of result called “spaceships”" in response.content.decode()
+    tree = parse(response)
+    assert "There is no type of result called “spaceships”" in tree.xpath("string(//*[@id='search-options-error'])")
+    assert tree.xpath("//select[@name='type']/@aria-invalid") == ["true"]
+    assert tree.xpath("//input[@id='search-page-q']/@value") == ["leadership"]  # what was typed is kept
+
+
+def test_unknown_spelling_option_is_a_clear_400_and_a_known_type_stays_chosen(client, seed):
+    response = client.get(reverse("search:results"), {"q": "leadership", "type": "person", "spelling": "<fuzzy>"})
+    assert response.status_code == 400
+    tree = parse(response)
+    message = tree.xpath("string(//*[@id='search-options-error'])")
+    assert "There is no spelling option called “<fuzzy>”" in message and "exact" in message
+    assert tree.xpath("//select[@name='type']/@aria-invalid") == []
+    assert tree.xpath("//select[@name='type']/option[@selected]/@value") == ["person"]
 
 
 def test_drafts_and_scheduled_records_never_appear(client, seed):
