@@ -19,7 +19,11 @@ class SearchOptions:
     the view's time for two values (issue 19).
     """
 
-    type: str = ""  # as asked, valid or not, so that the menu shows what was asked
+    # The menu's options, the same on every page: rendered once per process for each option chosen
+    # (include_kept), not looped over by the template engine for every search (issue 19).
+    type_choices = TYPE_CHOICES
+
+    type: str = ""  # as asked, valid or not
     spelling: str = ""
     type_error: str = ""
     spelling_error: str = ""
@@ -50,7 +54,7 @@ class SearchOptions:
     def corrects_spelling(self) -> bool:
         return self.spelling != EXACT_SPELLING
 
-    def type_options(self) -> list[tuple[str, str, bool]]:
-        """The type menu's (value, label, selected): in the template, looking up the type asked for once
-        for each option cost a tenth of the search page's rendering (issue 19)."""
-        return [(value, label, value == self.type) for value, label in TYPE_CHOICES]
+    @property
+    def valid_type(self) -> str | None:
+        """The type asked for if it is one: the menu's chosen option (search/type_options.html)."""
+        return None if self.type_error else self.type
