@@ -44,11 +44,13 @@ class SearchView(TemplateView):
             page_obj=page,
             page_links=page_links(request.GET, page),
             kind=options.kind,
-            all_kinds_url=query_string(request.GET, type=None, page=None),
-            kinds=[
-                (kind, count, query_string(request.GET, type=kind.value, page=None))
-                for kind in Kind
-                if (count := results.counts[kind])
+            type_links=[
+                ("All", results.total, query_string(request.GET, type=None, page=None), options.kind is None),
+                *(
+                    (kind.plural, count, query_string(request.GET, type=kind.value, page=None), kind == options.kind)
+                    for kind in Kind
+                    if (count := results.counts[kind])
+                ),
             ],
             search_query=results.query.text,
         )
