@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -17,6 +17,20 @@ SEARCH_MAX_AGE = 60
 # Beyond this a page number is surely a typo or a probe; the paginator shows the last page anyway.
 MAX_EXPECTED_PAGE = 10_000
 SUGGESTIONS_MAX_AGE = 60
+
+
+def type_links(query: QueryDict, counts: dict[Kind, int], chosen: Kind | None) -> list[tuple[str, int, str, bool]]:
+    """The results' type menu (search_tags.search_type_links): "All", then each type with results, as
+    (label, count, link keeping the rest of the query, whether it is the type shown)."""
+    every = ("All", sum(counts.values()), query_string(query, type=None, page=None), chosen is None)
+    return [
+        every,
+        *(
+            (kind.plural, count, query_string(query, type=kind.value, page=None), kind == chosen)
+            for kind in Kind
+            if (count := counts[kind])
+        ),
+    ]
 
 
 class SearchView(TemplateView):
@@ -44,14 +58,7 @@ class SearchView(TemplateView):
             page_obj=page,
             page_links=page_links(request.GET, page),
             kind=options.kind,
-            type_links=[
-                ("All", results.total, query_string(request.GET, type=None, page=None), options.kind is None),
-                *(
-                    (kind.plural, count, query_string(request.GET, type=kind.value, page=None), kind == options.kind)
-                    for kind in Kind
-                    if (count := results.counts[kind])
-                ),
-            ],
+            type_links=type_links(request.GET, results.counts, options.kind),
             search_query=results.query.text,
         )
         response = self.render_to_response(context)
