@@ -11,7 +11,7 @@ from . import log
 from .models import Kind
 from .options import SearchOptions
 from .query import normalised_term, parse
-from .selectors import search, suggest
+from .selectors import SearchResults, search, suggest
 
 SEARCH_MAX_AGE = 60
 # Beyond this a page number is surely a typo or a probe; the paginator shows the last page anyway.
@@ -19,16 +19,16 @@ MAX_EXPECTED_PAGE = 10_000
 SUGGESTIONS_MAX_AGE = 60
 
 
-def type_links(query: QueryDict, counts: dict[Kind, int], chosen: Kind | None) -> list[tuple[str, int, str, bool]]:
+def type_links(query: QueryDict, results: SearchResults, chosen: Kind | None) -> list[tuple[str, int, str, bool]]:
     """The results' type menu (search_tags.search_type_links): "All", then each type with results, as
     (label, count, link keeping the rest of the query, whether it is the type shown)."""
-    every = ("All", sum(counts.values()), query_string(query, type=None, page=None), chosen is None)
+    every = ("All", results.total, query_string(query, type=None, page=None), chosen is None)
     return [
         every,
         *(
             (kind.plural, count, query_string(query, type=kind.value, page=None), kind == chosen)
             for kind in Kind
-            if (count := counts[kind])
+            if (count := results.counts[kind])
         ),
     ]
 
@@ -58,7 +58,7 @@ class SearchView(TemplateView):
             page_obj=page,
             page_links=page_links(request.GET, page),
             kind=options.kind,
-            type_links=type_links(request.GET, results.counts, options.kind),
+            type_links=type_links(request.GET, results, options.kind),
             search_query=results.query.text,
         )
         response = self.render_to_response(context)
