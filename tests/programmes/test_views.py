@@ -193,6 +193,14 @@ def test_catalogue_sorts_by_title_by_default(client):
     assert tree.xpath("//*[@id='sort-select']/option[@selected]")[0].get("value") == "title"
 
 
+def test_a_list_of_one_page_has_no_pager_and_a_longer_one_has(client):
+    for n in range(20):
+        ProgrammeFactory(title=f"Programme {n:02d}")
+    assert not page(catalogue(client)).xpath(f"//nav[{cls('pager')}]")
+    ProgrammeFactory(title="Programme 20")
+    assert page(catalogue(client)).xpath(f"//nav[{cls('pager')}]//a[@rel='next']")
+
+
 def test_catalogue_pages_keep_the_filters_in_their_links(client):
     doctors = AudienceFactory(name="Doctors", slug="doctors")
     for n in range(25):
