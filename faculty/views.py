@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F
 from django.db.models.functions import Lower, Substr, Upper
-from django.urls import reverse
 
 from publishing.pagination import page_links
+from publishing.paths import path_to
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
 
@@ -47,9 +47,7 @@ class PersonListView(PageMixin, FacetedListView):
     filterset_class = PersonFilter
     template_name = "faculty/person_list.html"
     paginate_by = 100
-
-    def get_queryset(self):
-        return Person.objects.published()
+    queryset = Person.objects.published()  # compared with the time each request's query runs (CurrentTime)
 
     def directory(self, queryset):
         # Ordered by the initial first, so each letter's people sit together on the same or adjacent pages
@@ -140,7 +138,7 @@ class PersonListView(PageMixin, FacetedListView):
         return context
 
     def get_crumbs(self):
-        return [("People", reverse("faculty:list"))]
+        return [("People", path_to("faculty:list"))]
 
     def get_structured_data(self):
         return item_list("People", self.page, total=self.total, label=lambda person: person.full_name)
@@ -188,7 +186,7 @@ class PersonDetailView(PageMixin, PublishedDetailView):
         return context
 
     def get_crumbs(self):
-        return [("People", reverse("faculty:list")), (self.object.full_name, self.object.get_absolute_url())]
+        return [("People", path_to("faculty:list")), (self.object.full_name, self.object.get_absolute_url())]
 
     def get_structured_data(self):
         return schema.person_data(self.object)

@@ -1,10 +1,13 @@
 """View classes shared by the public pages: published detail pages and faceted lists."""
 
 import copy
+import functools
 
 from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView
+from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterView
 
 from pagecache.fragments import remember
@@ -18,6 +21,11 @@ def page_number(raw: str | None) -> int:
     if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
         raise Http404("That page number does not exist.")
     return int(raw)
+
+
+@functools.cache
+def _fixed_options_key(filterset_class, listing: QuerySet) -> str:
+    return filterset_class.options_key(listing)
 
 
 class FacetedListView(FilterView):
@@ -35,6 +43,10 @@ class FacetedListView(FilterView):
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["data"] = self.request.GET
+        if self.queryset is not None and type(self).get_queryset is MultipleObjectMixin.get_queryset:
+            # The listing is the class's own queryset, the same on every request (published() compares with the
+            # time its query runs): what the options are read from is worked out once per process (issue 19).
+            kwargs["options_key"] = _fixed_options_key(filterset_class, self.queryset)
         return kwargs
 
     def get(self, request, *args, **kwargs):

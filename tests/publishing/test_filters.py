@@ -136,3 +136,39 @@ def test_bands_add_their_annotation_only_to_a_queryset_without_it():
     assert "duration_days" in bands.on(plain).query.annotations
     assert bands.on(annotated) is annotated
     assert filters.Bands("order", DURATION_BANDS).on(plain) is plain  # a column: nothing to add
+
+
+@pytest.mark.django_db
+def test_a_list_of_its_class_s_own_listing_works_out_where_its_options_come_from_once(client, monkeypatch, settings):
+    from programmes.filters import ProgrammeFilter
+    from programmes.views import ProgrammeListView
+    from publishing import views
+    from research.filters import ResearchProjectFilter
+    from tests.factories import ProgrammeFactory, ResearchProjectFactory
+
+    settings.PAGE_CACHE_ENABLED = False  # every request renders its list
+    ProgrammeFactory(title="Nye Bevan")
+    ResearchProjectFactory(title="Commissioning")
+    views._fixed_options_key.cache_clear()
+    afresh = ProgrammeFilter.options_key(ProgrammeListView.queryset.all())
+    worked_out, read_from = [], []
+    for filterset_class in (ProgrammeFilter, ResearchProjectFilter):
+        key_of = filterset_class.options_key
+        monkeypatch.setattr(
+            filterset_class,
+            "options_key",
+            classmethod(lambda cls, listing, key_of=key_of: worked_out.append(cls) or key_of(listing)),
+        )
+    remember = filters.remember
+    monkeypatch.setattr(filters, "remember", lambda key, compute: read_from.append(key) or remember(key, compute))
+
+    for query in ("", "?sort=title", "?audience=nobody"):
+        assert client.get(reverse("programmes:list") + query).status_code == 200
+    # The catalogue's listing is its class's queryset: worked out once, and the same key as worked out afresh.
+    assert worked_out == [ProgrammeFilter]
+    assert set(read_from) == {afresh}
+
+    # A listing that get_queryset() builds on each request may differ between them: worked out each time.
+    for _ in range(2):
+        assert client.get(reverse("research:list")).status_code == 200
+    assert worked_out == [ProgrammeFilter, ResearchProjectFilter, ResearchProjectFilter]
