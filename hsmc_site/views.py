@@ -18,6 +18,7 @@ from programmes.availability import Availability
 from programmes.models import Audience, Programme
 from publishing import centre
 from publishing.feeds import release_time, with_last_modified
+from publishing.paths import path_to
 from publishing.seo import PageMixin, absolute_url, centre_organization, centre_reference
 from sitecontent.models import HomePage
 from workstreams.models import WorkStream
@@ -34,7 +35,7 @@ class HomeView(PageMixin, TemplateView):
     featured_limit = 6
 
     def get_structured_data(self):
-        home = absolute_url(reverse("home"))
+        home = absolute_url(path_to("home"))
         return [
             centre_organization(),
             {
@@ -49,7 +50,7 @@ class HomeView(PageMixin, TemplateView):
                     "@type": "SearchAction",
                     "target": {
                         "@type": "EntryPoint",
-                        "urlTemplate": absolute_url(reverse("search:results")) + "?q={search_term_string}",
+                        "urlTemplate": absolute_url(path_to("search:results")) + "?q={search_term_string}",
                     },
                 },
             },

@@ -1,11 +1,11 @@
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.utils import timezone
 
 from pagecache.fragments import remember
 from publishing.filters import text_search
 from publishing.pagination import page_links
+from publishing.paths import path_to
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
 
@@ -37,7 +37,7 @@ class ProgrammeListView(PageMixin, FacetedListView):
         return super().paginate_queryset(queryset.values_list("pk", *fields, named=True), page_size)
 
     def get_crumbs(self):
-        return [("Programmes", reverse("programmes:list"))]
+        return [("Programmes", path_to("programmes:list"))]
 
     def get_structured_data(self):
         return item_list(
@@ -143,7 +143,7 @@ class ProgrammeDetailView(PageMixin, PublishedDetailView):
         return programme
 
     def get_crumbs(self):
-        return [("Programmes", reverse("programmes:list")), (self.object.title, self.object.get_absolute_url())]
+        return [("Programmes", path_to("programmes:list")), (self.object.title, self.object.get_absolute_url())]
 
     def get_structured_data(self):
         return schema.course_data(self.object, self.linked)

@@ -1,10 +1,10 @@
 """Research: a filterable list of projects, and a page for each project."""
 
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
-from django.urls import reverse
 
 from programmes.models import Programme
 from publishing.pagination import page_links
+from publishing.paths import path_to
 from publishing.seo import PageMixin, item_list
 from publishing.views import FacetedListView, PublishedDetailView
 
@@ -46,7 +46,7 @@ class ResearchProjectListView(PageMixin, FacetedListView):
         return context
 
     def get_crumbs(self):
-        return [("Research", reverse("research:list"))]
+        return [("Research", path_to("research:list"))]
 
     def get_structured_data(self):
         return item_list("Research projects", self.page, total=self.total, label=lambda project: project.title)
@@ -83,7 +83,7 @@ class ResearchProjectDetailView(PageMixin, PublishedDetailView):
         return context
 
     def get_crumbs(self):
-        return [("Research", reverse("research:list")), (self.object.title, self.object.get_absolute_url())]
+        return [("Research", path_to("research:list")), (self.object.title, self.object.get_absolute_url())]
 
     def get_structured_data(self):
         return schema.project_data(self.object)

@@ -1,8 +1,7 @@
 """Work streams as schema.org data: each page a CollectionPage, the list an ItemList."""
 
-from django.urls import reverse
-
 from publishing import centre
+from publishing.paths import path_to
 from publishing.seo import absolute_url, centre_reference
 
 from .models import WorkStream
@@ -31,7 +30,7 @@ def work_stream_data(work_stream: WorkStream, programmes, projects, key_contacts
         "description": work_stream.summary,
         "url": url,
         "dateModified": work_stream.updated_at.isoformat(),
-        "isPartOf": {"@type": "WebSite", "name": centre.current().name, "url": absolute_url(reverse("home"))},
+        "isPartOf": {"@type": "WebSite", "name": centre.current().name, "url": absolute_url(path_to("home"))},
         "publisher": publisher,
         **({"primaryImageOfPage": absolute_url(work_stream.image_1440w.url)} if work_stream.image else {}),
         "mainEntity": {

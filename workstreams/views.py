@@ -5,11 +5,11 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Func, OuterRef, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
-from django.urls import reverse
 from django.views.generic import ListView
 
 from faculty.models import Person
 from pagecache.fragments import remember
+from publishing.paths import path_to
 from publishing.seo import PageMixin
 from publishing.views import PublishedDetailView
 
@@ -53,7 +53,7 @@ class WorkStreamListView(PageMixin, ListView):
         )
 
     def get_crumbs(self):
-        return [("Work streams", reverse("workstreams:list"))]
+        return [("Work streams", path_to("workstreams:list"))]
 
     def get_structured_data(self):
         return schema.work_stream_list_data(self.object_list)
@@ -131,7 +131,7 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
             groups.setdefault(programme.kind, []).append(programme)
         kinds = PROGRAMME.Kind
         order = {kind: index for index, kind in enumerate(kinds.values)}
-        catalogue = reverse("programmes:list")
+        catalogue = path_to("programmes:list")
         cards = PROGRAMME.objects.cards([programme.pk for programme in programmes], heading_level=4)
         return [
             {
@@ -163,7 +163,7 @@ class WorkStreamDetailView(PageMixin, PublishedDetailView):
         return context
 
     def get_crumbs(self):
-        return [("Work streams", reverse("workstreams:list")), (self.object.title, self.object.get_absolute_url())]
+        return [("Work streams", path_to("workstreams:list")), (self.object.title, self.object.get_absolute_url())]
 
     def get_structured_data(self):
         shown = [programme for group in self.programme_groups for programme in group["programmes"]]
