@@ -8,6 +8,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import Context
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from publishing import richtext
@@ -109,6 +110,15 @@ def rich(value, heading_levels: str = "") -> str:
     other levels than the fields' usual 3 and 4."""
     levels = tuple(int(level) for level in heading_levels.split(",")) if heading_levels else richtext.HEADING_LEVELS
     return mark_safe(richtext.clean(value, levels))  # noqa: S308 - nh3's allow-list output
+
+
+@register.filter(needs_autoescape=True)
+def list_items(values, autoescape: bool = True) -> SafeString:
+    """Each value (a kept card, say) as `<li>value</li>`, escaped unless it is safe: what a `{% for %}` of
+    `<li>{{ value }}</li>` writes, without the loop's cost per item (1.5 microseconds; a work stream page at
+    1,000 programmes lists 42 cards, issue 19)."""
+    escape = conditional_escape if autoescape else str
+    return mark_safe("".join([f"<li>{escape(value)}</li>" for value in values]))  # noqa: S308 - escaped
 
 
 @register.filter

@@ -86,3 +86,20 @@ def test_include_kept_renders_unhashable_values_without_keeping_them():
     html = template.render(Context({"details": {"name": "A centre as a dict", "footer_links": []}}))
 
     assert "A centre as a dict" in html
+
+
+def test_list_items_write_what_a_loop_of_list_items_writes_escaping_what_is_not_safe():
+    from django.utils.safestring import mark_safe
+
+    values = [mark_safe('<article class="hsmc-card">Nye Bevan</article>'), "<b>Health & Care</b>", 3]
+    loop = Template("{% for value in values %}<li>{{ value }}</li>{% endfor %}").render(Context({"values": values}))
+    joined = Template("{% load site_tags %}{{ values|list_items }}").render(Context({"values": values}))
+
+    card, text = (
+        '<li><article class="hsmc-card">Nye Bevan</article></li>',
+        "<li>&lt;b&gt;Health &amp; Care&lt;/b&gt;</li>",
+    )
+    assert joined == loop == f"{card}{text}<li>3</li>"
+    assert Template("{% load site_tags %}{{ values|list_items }}").render(Context({"values": []})) == ""
+    unescaped = "{% load site_tags %}{% autoescape off %}{{ values|list_items }}{% endautoescape %}"
+    assert Template(unescaped).render(Context({"values": ["<b>"]})) == "<li><b></li>"
