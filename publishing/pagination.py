@@ -46,9 +46,11 @@ class PageLinks:
 def page_links(query: QueryDict, page: Page, *, on_each_side: int = 2, on_ends: int = 1) -> PageLinks:
     """The links to the other pages of `page`'s list, each `query` with only its page number changed."""
     paginator = page.paginator
+    # A gap is the paginator's ELLIPSIS, a lazily translated string: comparing a number with it translates it
+    # again each time (half of these links' cost, issue 19), so a gap is told by not being a number.
     numbers = [
         PageLink(None)
-        if number == paginator.ELLIPSIS
+        if not isinstance(number, int)
         else PageLink(number, current=True)
         if number == page.number
         else PageLink(number, query_string(query, page=number))
