@@ -72,6 +72,43 @@ def _options(facet: dict, singular: str, plural: str) -> str:
     )
 
 
+@register.simple_tag
+def pager(links, label: str) -> SafeString:
+    """Previous, the page numbers (gaps as an ellipsis) and next of a paged list, from `page_links()`
+    (publishing.pagination), in a navigation landmark named `label`.
+
+    Built here, as the facets are: in a template, the five links of a list's first page cost 70 microseconds,
+    on every catalogue and search page at 1,000 programmes (issue 19).
+    """
+    items = []
+    if links.previous:
+        items.append(
+            f'<li class="page-item"><a class="page-link" href="{html.escape(links.previous)}" rel="prev">'
+            'Previous<span class="visually-hidden"> page</span></a></li>'
+        )
+    for link in links.numbers:
+        if link.current:
+            items.append(
+                '<li class="page-item active"><span class="page-link" aria-current="page">'
+                f'<span class="visually-hidden">Page </span>{link.number:d}</span></li>'
+            )
+        elif link.url:
+            items.append(
+                f'<li class="page-item"><a class="page-link" href="{html.escape(link.url)}">'
+                f'<span class="visually-hidden">Page </span>{link.number:d}</a></li>'
+            )
+        else:
+            items.append('<li class="page-item disabled"><span class="page-link">&hellip;</span></li>')
+    if links.next:
+        items.append(
+            f'<li class="page-item"><a class="page-link" href="{html.escape(links.next)}" rel="next">'
+            'Next<span class="visually-hidden"> page</span></a></li>'
+        )
+    return mark_safe(  # noqa: S308 - every value escaped above
+        f'<nav class="pager" aria-label="{html.escape(label)}"><ul class="pagination">{"".join(items)}</ul></nav>'
+    )
+
+
 @register.simple_tag(takes_context=True)
 def include_kept(context, template_name: str, **values) -> SafeString:
     """`{% include template_name with values only %}`, rendered once per process for the same values.

@@ -103,3 +103,31 @@ def test_list_items_write_what_a_loop_of_list_items_writes_escaping_what_is_not_
     assert Template("{% load site_tags %}{{ values|list_items }}").render(Context({"values": []})) == ""
     unescaped = "{% load site_tags %}{% autoescape off %}{{ values|list_items }}{% endautoescape %}"
     assert Template(unescaped).render(Context({"values": ["<b>"]})) == "<li><b></li>"
+
+
+def test_the_pager_links_every_other_page_and_marks_the_one_shown_and_the_gaps():
+    from publishing.pagination import PageLink, PageLinks
+
+    links = PageLinks(
+        [PageLink(1, "?q=a&page=1"), PageLink(None), PageLink(40, current=True), PageLink(84, "?q=<b>&page=84")],
+        previous="?q=a&page=39",
+        next="?q=a&page=41",
+    )
+    html = Template('{% load site_tags %}{% pager links "Pages of <results>" %}').render(Context({"links": links}))
+
+    assert html.startswith('<nav class="pager" aria-label="Pages of &lt;results&gt;"><ul class="pagination">')
+    assert re.findall(r'href="([^"]*)"', html) == [
+        "?q=a&amp;page=39",
+        "?q=a&amp;page=1",
+        "?q=&lt;b&gt;&amp;page=84",
+        "?q=a&amp;page=41",
+    ]
+    assert 'rel="prev">Previous<span class="visually-hidden"> page</span></a>' in html
+    assert 'rel="next">Next<span class="visually-hidden"> page</span></a>' in html
+    assert '<li class="page-item disabled"><span class="page-link">&hellip;</span></li>' in html
+    assert (
+        '<li class="page-item active"><span class="page-link" aria-current="page">'
+        '<span class="visually-hidden">Page </span>40</span></li>'
+    ) in html
+    first = PageLinks([PageLink(1, current=True), PageLink(2, "?page=2")], next="?page=2")
+    assert "Previous" not in Template("{% load site_tags %}{% pager links 'Pages' %}").render(Context({"links": first}))
