@@ -131,3 +131,5 @@ def test_the_pager_links_every_other_page_and_marks_the_one_shown_and_the_gaps()
     ) in html
     first = PageLinks([PageLink(1, current=True), PageLink(2, "?page=2")], next="?page=2")
     assert "Previous" not in Template("{% load site_tags %}{% pager links 'Pages' %}").render(Context({"links": first}))
+    only = PageLinks([PageLink(1, current=True)])
+    assert Template("{% load site_tags %}{% pager links 'Pages' %}").render(Context({"links": only})) == ""
