@@ -173,6 +173,16 @@ class Person(Publishable):
         return path_to("faculty:detail", slug=self.slug)
 
     @property
+    def kept_key(self) -> tuple:
+        """What pages show of the person on a card, standing for the person in kept renderings
+        (`{% include_kept %}`): a card kept under this key is the card these values render, so a change to
+        the person or their affiliation is a new key, never a stale card."""
+        affiliation = self.affiliation.name if self.affiliation_id else None
+        photo = (self.photo.name, self.photo_alt, self.photo_decorative)
+        names = (self.honorific, self.given_name, self.family_name)
+        return (self.pk, self.slug, *names, self.job_title, affiliation, self.email, self.phone, *photo)
+
+    @property
     def name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 

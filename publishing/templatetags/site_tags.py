@@ -1,10 +1,12 @@
 import functools
 import html
 import json
+import threading
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
+from django.db.models import Model
 from django.dispatch import receiver
 from django.template import Context
 from django.urls import get_script_prefix, get_urlconf
@@ -115,31 +117,52 @@ def pager(links, label: str) -> SafeString:
 def include_kept(context, template_name: str, **values) -> SafeString:
     """`{% include template_name with values only %}`, rendered once per process for the same values.
 
-    For the markup every page repeats (the header, the footer, the links in the head): the template sees
-    only `values`, so the same values, with the same URL configuration, give the same markup, and a value
-    that changes (the centre's published details, the section) gives a new rendering. A third of a
-    millisecond on every page, much of it `{% url %}` (issue 19). Values must be hashable; the template
-    is the compiled one, so a template edited in development is a new key.
+    For the markup every page repeats (the header, the footer, the links in the head) and cards of records
+    that pages keep (a work stream's key contacts): the template sees only `values`, so the same values, with
+    the same URL configuration, give the same markup, and a value that changes (the centre's published
+    details, the section) gives a new rendering. A third of a millisecond on every page, much of it
+    `{% url %}` (issue 19). Values must be hashable; a record stands in the key for what pages show of it,
+    its `kept_key`, and a record without one is rendered each time (its hash is only its primary key). The
+    template is the compiled one, so a template edited in development is a new key.
     """
     compiled = context.template.engine.get_template(template_name)
-    key = tuple(sorted(values.items()))
     try:
+        key = tuple(sorted((name, _standing_for(value)) for name, value in values.items()))
         hash(key)
-    except TypeError:  # an unhashable value: rendered each time, never kept
+    except TypeError:  # an unhashable value, or a record with no kept_key: rendered each time, never kept
         return compiled.render(Context(values, autoescape=context.autoescape))
-    return _rendered(compiled, key, context.autoescape, get_urlconf(), get_script_prefix())
+    key = (compiled, key, context.autoescape, get_urlconf(), get_script_prefix())
+    # urlconf and script prefix are only part of the key: `{% url %}` reads them from the thread.
+    with _renderings_lock:
+        rendering = _renderings.pop(key, None)
+    if rendering is None:
+        rendering = mark_safe(compiled.render(Context(values, autoescape=context.autoescape)))  # noqa: S308
+    with _renderings_lock:
+        _renderings[key] = rendering  # last: the most recently used
+        while len(_renderings) > MAX_RENDERINGS:
+            del _renderings[next(iter(_renderings))]
+    return rendering
 
 
-@functools.lru_cache(maxsize=64)
-def _rendered(compiled, values: tuple, autoescape: bool, urlconf, script_prefix) -> SafeString:
-    # urlconf and script_prefix are only part of the key: `{% url %}` reads them from the thread.
-    return mark_safe(compiled.render(Context(dict(values), autoescape=autoescape)))  # noqa: S308 - autoescaped
+# Renderings of include_kept, least recently used first: the few every page shows and a card per key contact.
+MAX_RENDERINGS = 512
+_renderings: dict[tuple, SafeString] = {}
+_renderings_lock = threading.Lock()
+
+
+def _standing_for(value):
+    if isinstance(value, Model):
+        if (kept_key := getattr(value, "kept_key", None)) is None:
+            raise TypeError(f"{type(value).__name__} has no kept_key")
+        return type(value), kept_key
+    return value
 
 
 @receiver(setting_changed)
 def _forget_renderings(**kwargs) -> None:
     """A test that changes the URLs or static files' storage sees its own."""
-    _rendered.cache_clear()
+    with _renderings_lock:
+        _renderings.clear()
 
 
 @register.filter

@@ -1,15 +1,18 @@
+import copy
 import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from faculty.models import Person
 from faculty.validators import validate_orcid
 from publishing.models import Status
 from tests.factories import (
     InvestigatorFactory,
     KeyContactFactory,
+    OrganisationFactory,
     PersonFactory,
     ProgrammeLeadFactory,
     WorkStreamMemberFactory,
@@ -73,3 +76,59 @@ def test_links_to_draft_or_scheduled_people_are_left_out_of_published_person_lin
     link_factory(person=PersonFactory(publish_from=timezone.now() + datetime.timedelta(days=1)))
 
     assert list(link_factory._meta.model.objects.with_published_person()) == [shown]
+
+
+def _another(field, value):
+    """A different value of the same kind for `field`, or None for a field the test leaves alone."""
+    if isinstance(field, models.BooleanField):
+        return not value
+    if isinstance(field, models.FileField):
+        return "people/another.jpg"
+    if field.choices:
+        return next(choice for choice, _ in field.flatchoices if choice != value)
+    if isinstance(field, models.EmailField):
+        return "another@example.ac.uk"
+    if isinstance(field, models.URLField):
+        return "https://another.example.org/"
+    if isinstance(field, models.SlugField):
+        return "another-slug"
+    if isinstance(field, models.CharField | models.TextField) and not field.primary_key:
+        return f"Another {value}"[: field.max_length]
+    return None
+
+
+def test_a_person_s_kept_key_changes_whenever_their_contact_card_would():
+    """include_kept keeps a contact card under `kept_key`: a field the card shows but the key leaves out would
+    leave every page showing the old card. Each field is changed in turn, and the affiliation's name."""
+    from django.template.loader import get_template
+
+    card = get_template("contacts/contact.html#contact-card")
+    person = PersonFactory(
+        honorific="Dr",
+        job_title="Senior Fellow",
+        affiliation=OrganisationFactory(name="University of Birmingham"),
+        email="a.person@example.ac.uk",
+        phone="+44 121 414 0000",
+        photo="people/person.jpg",
+        photo_alt="Smiling at the camera",
+    )
+
+    def shown(someone) -> str:
+        return card.render({"person": someone, "role_label": "Commissioned programmes"})
+
+    before, key = shown(person), person.kept_key
+    card_changed_by = set()
+    for field in Person._meta.concrete_fields:
+        if (value := _another(field, getattr(person, field.attname))) is None:
+            continue
+        changed = copy.copy(person)
+        setattr(changed, field.attname, value)
+        if shown(changed) != before:
+            card_changed_by.add(field.name)
+            assert changed.kept_key != key, f"the card shows {field.name}, but its kept_key leaves it out"
+    renamed = copy.copy(person)
+    renamed.affiliation = copy.copy(person.affiliation)
+    renamed.affiliation.name = "Birmingham Business School"
+    assert shown(renamed) != before and renamed.kept_key != key
+
+    assert {"honorific", "given_name", "family_name", "slug", "job_title", "email", "phone", "photo"} <= card_changed_by

@@ -1,6 +1,7 @@
 import json
 import re
 
+import pytest
 from django.template import Context, Template
 
 
@@ -58,7 +59,7 @@ def test_include_kept_renders_once_for_the_same_values_and_again_when_one_change
     from publishing import centre
     from publishing.templatetags import site_tags
 
-    site_tags._rendered.cache_clear()
+    site_tags._forget_renderings()
     footer = Template('{% load site_tags %}{% include_kept "includes/footer.html" CENTRE=details %}')
     published = centre.Centre(name="Health Services Management Centre", short_name="HSMC", address="Park House")
     edited = centre.Centre(name="Health Services Management Centre", short_name="HSMC", address="Edgbaston Park")
@@ -69,7 +70,45 @@ def test_include_kept_renders_once_for_the_same_values_and_again_when_one_change
 
     assert first == again and "Park House" in first
     assert "Edgbaston Park" in changed and "Park House" not in changed
-    assert (site_tags._rendered.cache_info().hits, site_tags._rendered.cache_info().misses) == (1, 2)
+    assert len(site_tags._renderings) == 2
+
+
+@pytest.mark.django_db
+def test_include_kept_keys_a_record_by_what_it_shows_and_renders_one_without_a_kept_key_each_time():
+    from publishing.templatetags import site_tags
+    from tests.factories import OrganisationFactory, PersonFactory
+
+    site_tags._forget_renderings()
+    card = Template('{% load site_tags %}{% include_kept "contacts/contact.html#contact-card" person=person %}')
+    person = PersonFactory(given_name="Ada", family_name="Lovelace")
+    first = card.render(Context({"person": person}))
+    person.given_name = "Grace"  # the same record, as a request after an edit reads it
+    renamed = card.render(Context({"person": person}))
+    assert "Ada Lovelace" in first and "Grace Lovelace" in renamed
+    assert len(site_tags._renderings) == 2
+
+    site_tags._forget_renderings()
+    footer = Template('{% load site_tags %}{% include_kept "includes/footer.html" CENTRE=organisation %}')
+    organisation = OrganisationFactory(name="Aston University")  # hashed by its primary key alone
+    first, again = (footer.render(Context({"organisation": organisation})) for _ in range(2))
+    assert first == again
+    assert site_tags._renderings == {}
+
+
+def test_include_kept_keeps_at_most_max_renderings_forgetting_the_least_recently_used(monkeypatch):
+    from publishing.templatetags import site_tags
+
+    site_tags._forget_renderings()
+    monkeypatch.setattr(site_tags, "MAX_RENDERINGS", 2)
+    template = Template('{% load site_tags %}{% include_kept "search/type_options.html" choices=choices %}')
+    render = lambda *labels: template.render(Context({"choices": tuple((label, label) for label in labels)}))  # noqa: E731
+
+    render("Programmes")
+    render("People")
+    render("Programmes")  # used again: People is now the least recently used
+    render("Research")
+
+    assert list(site_tags._renderings.values()) == [render("Programmes"), render("Research")]
 
 
 def test_include_kept_shows_the_template_only_the_values_it_is_given():
