@@ -14,6 +14,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from publishing import richtext
+from publishing.paths import path_to
 
 register = template.Library()
 
@@ -110,6 +111,28 @@ def pager(links, label: str) -> SafeString:
         )
     return mark_safe(  # noqa: S308 - every value escaped above
         f'<nav class="pager" aria-label="{html.escape(label)}"><ul class="pagination">{"".join(items)}</ul></nav>'
+    )
+
+
+@register.simple_tag
+def breadcrumbs(crumbs) -> SafeString:
+    """The breadcrumb trail: Home, then each (label, address) of `crumbs`, the last being the page itself;
+    nothing without crumbs.
+
+    Written here, not by an included template: on every page but the home page, the include, its loop and
+    its `{% url %}` cost 30 to 35 microseconds (issue 19).
+    """
+    if not crumbs:  # the home page
+        return ""
+    *ancestors, (label, _address) = crumbs
+    items = [f'<li class="breadcrumb-item"><a href="{_escape(path_to("home"))}">Home</a></li>']
+    items += [
+        f'<li class="breadcrumb-item"><a href="{conditional_escape(address)}">{conditional_escape(label)}</a></li>'
+        for label, address in ancestors
+    ]
+    items.append(f'<li class="breadcrumb-item active" aria-current="page">{conditional_escape(label)}</li>')
+    return mark_safe(  # noqa: S308 - every value escaped above
+        f'<nav class="breadcrumbs container" aria-label="Breadcrumb"><ol class="breadcrumb">{"".join(items)}</ol></nav>'
     )
 
 

@@ -172,3 +172,17 @@ def test_the_pager_links_every_other_page_and_marks_the_one_shown_and_the_gaps()
     assert "Previous" not in Template("{% load site_tags %}{% pager links 'Pages' %}").render(Context({"links": first}))
     only = PageLinks([PageLink(1, current=True)])
     assert Template("{% load site_tags %}{% pager links 'Pages' %}").render(Context({"links": only})) == ""
+
+
+def test_breadcrumbs_link_home_and_each_ancestor_and_mark_the_page_itself_escaping_labels():
+    from lxml import html as lxml_html
+
+    crumbs = [("Work streams", "/work-streams/"), ("Health & <Care>", "/work-streams/health-care/")]
+    rendered = Template("{% load site_tags %}{% breadcrumbs crumbs %}").render(Context({"crumbs": crumbs}))
+
+    nav = lxml_html.fragment_fromstring(rendered)
+    assert nav.tag == "nav" and nav.get("aria-label") == "Breadcrumb"
+    assert [(a.text, a.get("href")) for a in nav.iter("a")] == [("Home", "/"), ("Work streams", "/work-streams/")]
+    (current,) = nav.xpath("//li[@aria-current='page']")
+    assert current.text == "Health & <Care>" and "Health &amp; &lt;Care&gt;" in rendered
+    assert Template("{% load site_tags %}{% breadcrumbs crumbs %}").render(Context({"crumbs": []})) == ""
