@@ -150,35 +150,35 @@ def include_kept(context, template_name: str, **values) -> SafeString:
     """
     compiled = context.template.engine.get_template(template_name)
     try:
-        key = tuple(sorted((name, _standing_for(value)) for name, value in values.items()))
-        hash(key)
+        # urlconf and script prefix are only part of the key: `{% url %}` reads them from the thread.
+        shown = tuple(
+            sorted([(name, _kept_key(value) if isinstance(value, Model) else value) for name, value in values.items()])
+        )
+        key = (compiled, shown, context.autoescape, get_urlconf(), get_script_prefix())
+        rendering = _renderings.get(key)
     except TypeError:  # an unhashable value, or a record with no kept_key: rendered each time, never kept
         return compiled.render(Context(values, autoescape=context.autoescape))
-    key = (compiled, key, context.autoescape, get_urlconf(), get_script_prefix())
-    # urlconf and script prefix are only part of the key: `{% url %}` reads them from the thread.
-    with _renderings_lock:
-        rendering = _renderings.pop(key, None)
     if rendering is None:
         rendering = mark_safe(compiled.render(Context(values, autoescape=context.autoescape)))  # noqa: S308
-    with _renderings_lock:
-        _renderings[key] = rendering  # last: the most recently used
-        while len(_renderings) > MAX_RENDERINGS:
-            del _renderings[next(iter(_renderings))]
+        with _renderings_lock:
+            _renderings[key] = rendering
+            while len(_renderings) > MAX_RENDERINGS:
+                del _renderings[next(iter(_renderings))]
     return rendering
 
 
-# Renderings of include_kept, least recently used first: the few every page shows and a card per key contact.
+# Renderings of include_kept, oldest first: the few every page shows and a card per key contact. The oldest
+# goes first, not the least recently used, so that a hit is one look-up of its key (which hashes the centre's
+# details in the footer's).
 MAX_RENDERINGS = 512
 _renderings: dict[tuple, SafeString] = {}
-_renderings_lock = threading.Lock()
+_renderings_lock = threading.Lock()  # for writes: threaded workers may add and drop at once
 
 
-def _standing_for(value):
-    if isinstance(value, Model):
-        if (kept_key := getattr(value, "kept_key", None)) is None:
-            raise TypeError(f"{type(value).__name__} has no kept_key")
-        return type(value), kept_key
-    return value
+def _kept_key(record: Model) -> tuple:
+    if (kept_key := getattr(record, "kept_key", None)) is None:
+        raise TypeError(f"{type(record).__name__} has no kept_key")
+    return type(record), kept_key
 
 
 @receiver(setting_changed)
