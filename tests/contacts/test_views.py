@@ -93,7 +93,6 @@ def test_contact_page_shows_the_centres_general_details(client, db):
 
     response = client.get(CONTACT_URL)
 
-    assert str(response.context["CENTRE_PHONE"]) == "+44 121 414 7050"
     aside = " ".join(page(response).xpath("//aside")[0].text_content().split())
     assert "Park House, Edgbaston Park Road, Birmingham B15 2RT" in aside
     assert "hsmc@example.ac.uk" in aside
