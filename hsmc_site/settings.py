@@ -168,8 +168,9 @@ TEMPLATES = [
                 "hsmc_site.context_processors.site",
                 "publishing.context_processors.preview",
             ],
-            # {% url %} with each path remembered for the life of the process (issue 19).
-            "builtins": ["publishing.templatetags.remembered_url"],
+            # {% url %} with each path remembered for the life of the process, {% extends %} with the root
+            # template's blocks found once per compiled template (issue 19).
+            "builtins": ["publishing.templatetags.remembered_url", "publishing.templatetags.remembered_extends"],
         },
     },
 ]
