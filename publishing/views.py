@@ -11,6 +11,7 @@ from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterView
 
 from pagecache.fragments import remember
+from pagecache.middleware import may_be_signed_in
 
 from .models import may_preview
 
@@ -83,8 +84,12 @@ class PublishedDetailView(DetailView):
     a draft is never kept for the public.
     """
 
+    def visitor(self):
+        """The user asking, or None when nobody can be signed in (pagecache.middleware.may_be_signed_in)."""
+        return self.request.user if may_be_signed_in(self.request) else None
+
     def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
+        return super().get_queryset().visible_to(self.visitor())
 
     def get_object(self, queryset=None):
         slug = self.kwargs.get(self.slug_url_kwarg)
@@ -93,7 +98,7 @@ class PublishedDetailView(DetailView):
             or slug is None
             # Longer than any record's: a probe, looked up (and found missing) without a key of its own.
             or len(slug) > self.model._meta.get_field(self.slug_field).max_length
-            or may_preview(self.request.user, self.model)
+            or may_preview(self.visitor(), self.model)
         ):
             return super().get_object(queryset)
         view = f"{type(self).__module__}.{type(self).__qualname__}"

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from unittest import mock
 
 import pytest
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import OperationalError, connections
@@ -168,6 +168,23 @@ def test_pages_for_signed_in_staff_are_never_stored_or_served_from_the_cache(cli
         assert "private" in response["Cache-Control"]
         assert "public" not in response["Cache-Control"]
     assert client.get(url).status_code == 404  # the preview never reached anonymous visitors
+
+
+def test_an_anonymous_visitor_s_pages_never_look_the_user_up(client, monkeypatch):
+    """Nobody can be signed in without a session cookie or an Authorization header, so neither the cache
+    headers nor a detail page's preview rule read the session and the authenticator to find that out."""
+    looked_up = []
+    get_user = auth.get_user
+    monkeypatch.setattr(auth, "get_user", lambda request: looked_up.append(request.path) or get_user(request))
+    programme = ProgrammeFactory(title="Nye Bevan Programme")
+
+    for url in (reverse("programmes:list"), programme.get_absolute_url(), reverse("home")):
+        response = client.get(url)
+        assert response.status_code == 200 and "public" in response["Cache-Control"]
+    assert looked_up == []
+
+    bearer = client.get(reverse("programmes:list"), headers={"Authorization": "Bearer something"})
+    assert "private" in bearer["Cache-Control"]
 
 
 def test_contact_page_with_a_csrf_token_is_never_cached(client):
