@@ -62,7 +62,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
 from django.utils.module_loading import import_string
 from django.utils.regex_helper import _lazy_re_compile
 from isal import igzip
@@ -408,7 +409,10 @@ def _storable(request, response) -> bool:
 def _prepare(response) -> bool:
     """Give a shareable response its ETag, and Vary on Accept-Encoding if its body is worth gzipping; say if so."""
     if not response.has_header("ETag"):
-        set_response_etag(response)
+        # SHA-1 where Django's set_response_etag() takes MD5: a third of the time on the CPUs that compute it
+        # in hardware, as most servers' do (82 kB of a catalogue page at 1,000 programmes: 110 -> 43 µs; issue
+        # 19). Any digest that changes with the body makes an ETag; neither is asked to resist an attacker.
+        response.headers["ETag"] = quote_etag(hashlib.sha1(response.content, usedforsecurity=False).hexdigest())
     if (
         len(response.content) < MIN_GZIP_BYTES
         or response.has_header("Content-Encoding")
