@@ -188,6 +188,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with the health check skipped for a connection used in the last second (issue 19).
+    DATABASES["default"]["ENGINE"] = "hsmc_site.postgresql"
     # A database that accepts connections but never answers must cost a visitor seconds and a styled 503
     # (hsmc_site/resilience.py), not gunicorn's 30-second kill and a bare 500. The statement timeout also
     # bounds a query stuck behind a lock. Long maintenance (a migration, a full reindex) can lift it with

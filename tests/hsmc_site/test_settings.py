@@ -44,7 +44,7 @@ def test_database_url_selects_postgresql():
         DATABASE_URL="postgres://someone@db.internal:5432/catalogue",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.postgresql", "catalogue", "db.internal"]
+    assert result.stdout.split() == ["hsmc_site.postgresql", "catalogue", "db.internal"]
 
 
 def test_postgresql_prepares_the_statements_a_connection_repeats_unless_told_not_to():
