@@ -356,13 +356,7 @@ def is_anonymous_read(request) -> bool:
     if "HTTP_AUTHORIZATION" in meta or "HTTP_ORIGIN" in meta:
         return False
     forget_unknown_session(request)
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
-
-
-def _directives(response) -> set[str]:
-    value = response.get("Cache-Control", "")
-    return {part.split("=", 1)[0].strip().lower() for part in value.split(",") if part.strip()}
+    return not may_be_signed_in(request) and CookieStorage.cookie_name not in request.COOKIES
 
 
 def may_be_signed_in(request) -> bool:
@@ -373,6 +367,11 @@ def may_be_signed_in(request) -> bool:
     the session cookie on its response.
     """
     return settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+
+
+def _directives(response) -> set[str]:
+    value = response.get("Cache-Control", "")
+    return {part.split("=", 1)[0].strip().lower() for part in value.split(",") if part.strip()}
 
 
 def _is_personal(request, response) -> bool:
