@@ -9,19 +9,28 @@ batches: when BATCH_SIZE are waiting, when staff open the search log in the admi
 (development and tests) the buffer is the process's own local-memory cache; with the page cache off,
 the default without Redis, each search is written at once.
 
+On their way to a Redis buffer, a process's searches wait in its outbox and go PUSH_EVERY at a time, in
+one round trip, or within PUSH_AFTER seconds if fewer come, and when the process exits
+(`_Outbox`): a round trip for each search was 0.15 ms of a search's 1.8 ms of CPU, and 0.12 of the 0.53 ms
+of one served from the page cache (issue 19). A process killed outright (SIGKILL) loses what its outbox held,
+as a crash loses the last log lines that PostgreSQL had not written to disk (`_save`).
+
 If the cache is unreachable, each search is written to the database at once, as before the buffer. An
 entry is anonymous like the log itself: term, correction, type filter, result count and time, nothing else.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import json
 import logging
+import os
 import threading
+import time
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from pagecache.middleware import breaker, page_cache
@@ -35,6 +44,9 @@ BUFFER_KEY = "searchlog:buffer"
 BATCH_SIZE = 100
 # The most entries one INSERT writes when the buffer is flushed.
 CHUNK_SIZE = 1000
+# A process sends its searches to a Redis buffer this many at a time, or within this many seconds of their making.
+PUSH_EVERY = 20
+PUSH_AFTER = 5.0
 
 # The local-memory buffer is read, changed and written back; threads of one process take turns.
 _local_lock = threading.Lock()
@@ -48,24 +60,43 @@ def record(request, term: str, corrected_term: str, kind: str, result_count: int
     # The buffer spares each search a write (a transaction and a new version of the log's table). Without
     # Redis and without the page cache (the default in development) it would be a per-process list, lost
     # when its worker is recycled, so searches are written at once there.
-    if (settings.PAGE_CACHE_ENABLED or _redis()[0] is not None) and breaker.closed():
-        try:
-            waiting = _push(entry)
-        except Exception as exc:
-            breaker.trip(exc)
-        else:
-            if waiting % BATCH_SIZE == 0:
-                flush(chunks=1)
-            return
-    _save([entry])
+    if not breaker.closed():
+        _save([entry])
+    elif _redis()[0] is not None:
+        _outbox.add(entry)
+    elif settings.PAGE_CACHE_ENABLED:
+        _send([entry])  # to the process's local-memory buffer
+    else:
+        _save([entry])
 
 
 def flush(*, chunks: int | None = None) -> int:
-    """Write waiting searches to the log, CHUNK_SIZE at a time (at most `chunks` times); return how many.
+    """Write waiting searches to the log, this process's outbox first, CHUNK_SIZE at a time (at most `chunks`
+    times); return how many.
 
     Safe in several processes at once: each takes its own entries. If the database refuses them they are
     put back to wait for the next flush.
     """
+    _outbox.send()
+    return _write_waiting(chunks=chunks)
+
+
+def _send(entries: list[list]) -> None:
+    """Add entries to the buffer, writing a batch when they bring it to BATCH_SIZE (or another multiple of it)
+    waiting; or write them to the database at once if the cache is unreachable."""
+    if breaker.closed():
+        try:
+            waiting = _push(entries)
+        except Exception as exc:
+            breaker.trip(exc)
+        else:
+            if waiting // BATCH_SIZE > (waiting - len(entries)) // BATCH_SIZE:
+                _write_waiting(chunks=1)
+            return
+    _save(entries)
+
+
+def _write_waiting(*, chunks: int | None) -> int:
     written = 0
     while breaker.closed():
         try:
@@ -87,6 +118,55 @@ def flush(*, chunks: int | None = None) -> int:
         if len(entries) < CHUNK_SIZE or chunks == 0:
             break
     return written
+
+
+class _Outbox:
+    """This process's searches on their way to the Redis buffer: sent PUSH_EVERY at a time by the request that
+    makes the last of them, and by a thread of the process every PUSH_AFTER seconds, and at exit, whatever waits.
+
+    The thread starts with the process's first search (after gunicorn forks its workers) and only wakes to
+    send; if it has to write to the database (the cache unreachable), it closes its connection afterwards.
+    """
+
+    def __init__(self):
+        self._entries: list[list] = []
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, entry: list) -> None:
+        with self._lock:
+            self._entries.append(entry)
+            full = len(self._entries) >= PUSH_EVERY
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._send_every_few_seconds, name="search-log", daemon=True)
+                self._thread.start()
+        if full:
+            self.send()
+
+    def send(self) -> None:
+        with self._lock:
+            entries, self._entries = self._entries, []
+        if entries:
+            _send(entries)
+
+    def _send_every_few_seconds(self) -> None:
+        while True:
+            time.sleep(PUSH_AFTER)
+            try:
+                self.send()
+            except Exception:
+                logger.exception("Could not send the waiting searches to the search log.")
+            finally:
+                connections.close_all()  # only this thread's, opened if the searches were written at once
+
+    def forget(self) -> None:
+        """In a forked child: the parent's searches are the parent's to send, and its thread is not here."""
+        self._entries, self._lock, self._thread = [], threading.Lock(), None
+
+
+_outbox = _Outbox()
+atexit.register(_outbox.send)
+os.register_at_fork(after_in_child=_outbox.forget)
 
 
 def _save(entries: list[list]) -> bool:
@@ -124,14 +204,14 @@ def _redis():
     return None, BUFFER_KEY
 
 
-def _push(entry: list) -> int:
-    """Add an entry at the end of the buffer; return how many are waiting."""
+def _push(entries: list[list]) -> int:
+    """Add entries at the end of the buffer; return how many are waiting."""
     client, key = _redis()
     if client is not None:
-        return client.rpush(key, json.dumps(entry))
+        return client.rpush(key, *(json.dumps(entry) for entry in entries))
     with _local_lock:
         waiting = page_cache().get(key, [])
-        waiting.append(entry)
+        waiting.extend(entries)
         page_cache().set(key, waiting, timeout=None)
         return len(waiting)
 

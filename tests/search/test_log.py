@@ -3,6 +3,7 @@
 import logging
 import os
 import secrets
+import time
 
 import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -218,3 +219,63 @@ def test_without_the_page_cache_each_search_is_written_at_once(client, seed, set
     search(client, q="nye bevan")
     search(client, q="nye bevan")
     assert logged() == [("nye bevan", 3)] * 2  # no flush needed
+
+
+@pytest.fixture
+def outbox(monkeypatch):
+    """A new outbox for this process, whose thread waits a minute: no other test's thread sends for this one."""
+    monkeypatch.setattr(log, "PUSH_AFTER", 60.0)
+    monkeypatch.setattr(log, "_outbox", log._Outbox())
+
+
+def waiting_in_redis() -> int:
+    client, key = log._redis()
+    return client.llen(key)
+
+
+@pytest.mark.usefixtures("redis_cache", "outbox")
+def test_with_redis_a_process_sends_its_searches_together_in_one_round_trip(client, seed, monkeypatch):
+    monkeypatch.setattr(log, "PUSH_EVERY", 3)
+    pushed = []
+    push = log._push
+    monkeypatch.setattr(log, "_push", lambda entries: pushed.append(len(entries)) or push(entries))
+
+    search(client, q="nye bevan")
+    search(client, q="astrophysics")
+    assert waiting_in_redis() == 0  # still in this process's outbox
+
+    search(client, q="nye bevan")
+
+    assert pushed == [3]
+    assert waiting_in_redis() == 3
+    assert log.flush() == 3
+    assert logged() == [("nye bevan", 3), ("astrophysics", 0), ("nye bevan", 3)]
+
+
+@pytest.mark.usefixtures("redis_cache", "outbox")
+def test_with_redis_searches_are_sent_a_few_seconds_after_they_were_made(client, seed, monkeypatch):
+    monkeypatch.setattr(log, "PUSH_AFTER", 0.05)  # before the first search starts the outbox's thread
+
+    search(client, q="nye bevan")
+
+    deadline = time.monotonic() + 5
+    while not waiting_in_redis() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert waiting_in_redis() == 1
+    assert LoggedSearch.objects.count() == 0
+    assert log.flush() == 1
+
+
+@pytest.mark.usefixtures("redis_cache", "outbox")
+def test_with_redis_a_push_that_brings_the_buffer_past_a_batch_writes_it(client, seed, monkeypatch):
+    monkeypatch.setattr(log, "PUSH_EVERY", 2)
+    monkeypatch.setattr(log, "BATCH_SIZE", 3)
+    for term in ("nye bevan", "astrophysics"):
+        search(client, q=term)
+    assert (waiting_in_redis(), LoggedSearch.objects.count()) == (2, 0)
+
+    for term in ("dentistry", "nye bevan"):
+        search(client, q=term)
+
+    assert waiting_in_redis() == 0  # two pushed, four waiting: past three, so the batch was written
+    assert [term for term, _ in logged()] == ["nye bevan", "astrophysics", "dentistry", "nye bevan"]
