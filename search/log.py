@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 BUFFER_KEY = "searchlog:buffer"
 # A request that brings the buffer to a multiple of this writes the batch: one INSERT per this many searches.
 BATCH_SIZE = 100
+# What an entry holds, in order: a LoggedSearch's fields.
+ENTRY_FIELDS = ("term", "corrected_term", "kind", "result_count", "searched_at")
 # The most entries one INSERT writes when the buffer is flushed.
 CHUNK_SIZE = 1000
 # A process sends its searches to a Redis buffer this many at a time, or within this many seconds of their making.
@@ -170,26 +172,39 @@ os.register_at_fork(after_in_child=_outbox.forget)
 
 
 def _save(entries: list[list]) -> bool:
+    rows = [
+        (term, corrected_term, kind, result_count, datetime.datetime.fromtimestamp(searched_at, tz=datetime.UTC))
+        for term, corrected_term, kind, result_count, searched_at in entries
+    ]
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                # A lost log line after a crash is acceptable; waiting for the disk on every batch is not.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit = off")
-            LoggedSearch.objects.bulk_create(
-                LoggedSearch(
-                    term=term,
-                    corrected_term=corrected_term,
-                    kind=kind,
-                    result_count=result_count,
-                    searched_at=datetime.datetime.fromtimestamp(searched_at, tz=datetime.UTC),
+                _copy(rows)
+            else:
+                LoggedSearch.objects.bulk_create(
+                    LoggedSearch(**dict(zip(ENTRY_FIELDS, row, strict=True))) for row in rows
                 )
-                for term, corrected_term, kind, result_count, searched_at in entries
-            )
     except DatabaseError:
         logger.warning("Could not write %s searches to the search log.", len(entries), exc_info=True)
         return False
     return True
+
+
+def _copy(rows: list[tuple]) -> None:
+    """Write rows with PostgreSQL's COPY: a batch of a hundred cost 4 to 6 ms of CPU with bulk_create, whose
+    INSERT of five hundred parameters Django builds and psycopg adapts one by one (issue 19).
+
+    COPY is not an SQL statement that the page cache sees (pagecache.middleware._observe_queries), so it
+    gives the log's table no new version: no page shows the log, as none shows the sessions.
+    """
+    table = connection.ops.quote_name(LoggedSearch._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(LoggedSearch._meta.get_field(name).column) for name in ENTRY_FIELDS)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        # A lost log line after a crash is acceptable; waiting for the disk on every batch is not.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 # The buffer: a Redis list with django-redis, else a list kept in the (local-memory) cache. ---------------

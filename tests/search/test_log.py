@@ -8,9 +8,10 @@ import time
 import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management import call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from pagecache import middleware as caching
 from search import log
@@ -62,6 +63,18 @@ def test_every_search_is_logged_whether_rendered_or_from_the_cache(client, seed)
     assert logged(kind="programme") == [("nye bevan", 2)]
 
 
+def test_a_search_is_logged_with_its_correction_its_type_and_when_it_was_made(client, seed):
+    # On PostgreSQL written with COPY, elsewhere with bulk_create: every field reaches the table as it was.
+    before = timezone.now()
+    search(client, q="leadrship", type="programme")
+    log.flush()
+
+    entry = LoggedSearch.objects.get()
+    assert (entry.term, entry.corrected_term, entry.kind) == ("leadrship", "leadership", "programme")
+    assert entry.result_count > 0
+    assert before <= entry.searched_at <= timezone.now()
+
+
 def test_the_no_results_report_counts_searches_answered_from_the_cache(seed, editor_client):
     visitor = Client()
     for _ in range(4):
@@ -107,14 +120,13 @@ def test_the_flush_command_writes_the_waiting_searches(client, seed):
     assert LoggedSearch.objects.count() == 2  # each search once
 
 
-def test_searches_wait_for_the_next_flush_when_the_database_refuses_them(client, seed, monkeypatch):
+def test_searches_wait_for_the_next_flush_when_the_database_refuses_them(client, seed):
     search(client, q="nye bevan")
 
-    def refuse(*args, **kwargs):
+    def refuse(execute, sql, params, many, context):
         raise DatabaseError("the database is unreachable")
 
-    with monkeypatch.context() as patched:
-        patched.setattr(LoggedSearch.objects, "bulk_create", refuse)
+    with connection.execute_wrapper(refuse):
         assert log.flush() == 0
 
     assert log.flush() == 1
