@@ -45,6 +45,19 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_search_log_outbox(monkeypatch):
+    """Each test its own outbox for the search log (search/log.py), emptied when it ends: a search left waiting in
+    the process would otherwise be sent by the outbox's thread seconds later, under another test's settings
+    and on the thread's own database connection, outside every test's transaction."""
+    from search import log
+
+    outbox = log._Outbox()
+    monkeypatch.setattr(log, "_outbox", outbox)
+    yield
+    outbox.forget()
+
+
 def staff_group(name: str) -> Group:
     """A staff group made by a data migration; a transactional test before this one may have flushed it away.
 

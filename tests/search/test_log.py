@@ -235,9 +235,8 @@ def test_without_the_page_cache_each_search_is_written_at_once(client, seed, set
 
 @pytest.fixture
 def outbox(monkeypatch):
-    """A new outbox for this process, whose thread waits a minute: no other test's thread sends for this one."""
+    """This test's outbox (each test has its own: tests/conftest.py), whose thread waits a minute to send."""
     monkeypatch.setattr(log, "PUSH_AFTER", 60.0)
-    monkeypatch.setattr(log, "_outbox", log._Outbox())
 
 
 def waiting_in_redis() -> int:
