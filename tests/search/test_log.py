@@ -234,8 +234,8 @@ def test_without_the_page_cache_each_search_is_written_at_once(client, seed, set
 
 
 @pytest.fixture
-def outbox(monkeypatch):
-    """This test's outbox (each test has its own: tests/conftest.py), whose thread waits a minute to send."""
+def slow_outbox_thread(monkeypatch):
+    """This test's outbox (each test has its own: tests/conftest.py) sends only when full: its thread waits a minute."""
     monkeypatch.setattr(log, "PUSH_AFTER", 60.0)
 
 
@@ -244,7 +244,7 @@ def waiting_in_redis() -> int:
     return client.llen(key)
 
 
-@pytest.mark.usefixtures("redis_cache", "outbox")
+@pytest.mark.usefixtures("redis_cache", "slow_outbox_thread")
 def test_with_redis_a_process_sends_its_searches_together_in_one_round_trip(client, seed, monkeypatch):
     monkeypatch.setattr(log, "PUSH_EVERY", 3)
     pushed = []
@@ -263,7 +263,7 @@ def test_with_redis_a_process_sends_its_searches_together_in_one_round_trip(clie
     assert logged() == [("nye bevan", 3), ("astrophysics", 0), ("nye bevan", 3)]
 
 
-@pytest.mark.usefixtures("redis_cache", "outbox")
+@pytest.mark.usefixtures("redis_cache", "slow_outbox_thread")
 def test_with_redis_searches_are_sent_a_few_seconds_after_they_were_made(client, seed, monkeypatch):
     monkeypatch.setattr(log, "PUSH_AFTER", 0.05)  # before the first search starts the outbox's thread
 
@@ -277,7 +277,7 @@ def test_with_redis_searches_are_sent_a_few_seconds_after_they_were_made(client,
     assert log.flush() == 1
 
 
-@pytest.mark.usefixtures("redis_cache", "outbox")
+@pytest.mark.usefixtures("redis_cache", "slow_outbox_thread")
 def test_with_redis_a_push_that_brings_the_buffer_past_a_batch_writes_it(client, seed, monkeypatch):
     monkeypatch.setattr(log, "PUSH_EVERY", 2)
     monkeypatch.setattr(log, "BATCH_SIZE", 3)
