@@ -263,7 +263,7 @@ def test_with_redis_a_process_sends_its_searches_together_in_one_round_trip(clie
     assert logged() == [("nye bevan", 3), ("astrophysics", 0), ("nye bevan", 3)]
 
 
-@pytest.mark.usefixtures("redis_cache", "slow_outbox_thread")
+@pytest.mark.usefixtures("redis_cache")
 def test_with_redis_searches_are_sent_a_few_seconds_after_they_were_made(client, seed, monkeypatch):
     monkeypatch.setattr(log, "PUSH_AFTER", 0.05)  # before the first search starts the outbox's thread
 
